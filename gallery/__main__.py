@@ -1,0 +1,5 @@
+"""`python -m gallery`."""
+
+from gallery.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Qt-free library: SQLite store (the source of truth), hnswlib indexes, scanner, pipeline."""

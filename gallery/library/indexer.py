@@ -1,0 +1,267 @@
+"""The indexing pipeline shared by the app's worker and `gallery index`.
+
+scan -> bulk diff against SQLite -> decode in a thread pool (one decode makes both the model
+tensor and the thumbnail) -> batches of the model-aware size -> encode -> one transaction per
+batch -> hnswlib add. Decoding overlaps inference (Pillow and ONNX Runtime release the GIL).
+Cancellation is checked between batches; whatever was committed stays committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gallery.errors import Cancelled, UnsupportedImageError, UserError
+from gallery.imaging import THUMBNAIL_SIZE, decode_image, make_thumbnail, save_thumbnail
+from gallery.imaging import thumbnail_path as _thumbnail_path
+from gallery.library.library import Library
+from gallery.library.scanner import scan
+from gallery.library.store import Decoded, FileRow
+from gallery.library.vectors import VectorIndex
+from gallery.ml.encoder import ClipModel
+from gallery.ml.preprocess import image_tensor
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float32]
+SAVE_INTERVAL_SECONDS = 60.0
+
+
+def thumbnail_file(cache_dir: Path, path: str, size: int, mtime_ns: int) -> Path:
+    """Thumbnails are keyed by path and version, so a changed photo never shows a stale one."""
+    key = hashlib.sha1(f"{path}\0{size}\0{mtime_ns}".encode(), usedforsecurity=False).hexdigest()
+    return _thumbnail_path(cache_dir, key)
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    stage: str  # "scan" or "index"
+    done: int
+    total: int
+    failed: int
+    rate: float  # images per second
+    eta_seconds: float | None
+    current: str
+
+
+@dataclass
+class IndexSummary:
+    scanned: int = 0
+    new: int = 0
+    updated: int = 0
+    removed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    model: str = ""
+    device: str = ""
+    batch_size: int = 0
+    decode_threads: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        data["stage_seconds"] = {k: round(v, 3) for k, v in self.stage_seconds.items()}
+        return data
+
+
+@dataclass
+class _Decoded:
+    row: FileRow
+    tensor: FloatArray | None = None
+    meta: Decoded | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+ProgressCallback = Callable[[IndexProgress], None]
+
+
+class Indexer:
+    def __init__(self, library: Library, model: ClipModel, *, decode_threads: int | None = None,
+                 excluded: Sequence[str] = (), thumbnails: bool = True) -> None:
+        self.library = library
+        self.model = model
+        self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
+        self.excluded = tuple(excluded)
+        self.thumbnails = thumbnails
+        size = model.folder.preprocess.size
+        self.min_side = max(size, THUMBNAIL_SIZE) if thumbnails else size
+
+    # one file ----------------------------------------------------------------------------------
+    def _decode(self, row: FileRow) -> _Decoded:
+        started = time.perf_counter()
+        result = _Decoded(row)
+        try:
+            decoded = decode_image(Path(row.path), self.min_side)
+            result.tensor = image_tensor(decoded.image, self.model.folder.preprocess)
+            width, height = decoded.original_size
+            result.meta = Decoded(row.id, width, height, decoded.taken_at)
+            if self.thumbnails:
+                save_thumbnail(make_thumbnail(decoded.image),
+                               thumbnail_file(self.library.paths.thumbnails, row.path, row.size,
+                                              row.mtime_ns))
+        except UnsupportedImageError as exc:
+            result.error = exc.reason
+        except OSError as exc:  # the thumbnail cache, not the photo
+            log.warning("Could not write the thumbnail of %s: %s", row.path, exc)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    # the run -----------------------------------------------------------------------------------
+    def run(self, roots: Sequence[Path], progress: ProgressCallback | None = None,
+            cancel: threading.Event | None = None) -> IndexSummary:
+        started = time.perf_counter()
+        cancel = cancel or threading.Event()
+        summary = IndexSummary(model=self.model.name, decode_threads=self.decode_threads)
+        timings = {"scan": 0.0, "decode": 0.0, "encode": 0.0, "write": 0.0}
+        store = self.library.store
+        report = self.model.report  # loads the image tower once, before the clock of the batches
+        batch_size = self.model.batch_size
+        summary.device, summary.batch_size = report.summary(), batch_size
+        index = self.library.vector_index(self.model.name, self._dim())
+        log.info("Indexing %s with %s on %s, batch %d, %d decode threads",
+                 [str(r) for r in roots], self.model.name, report.summary(), batch_size,
+                 self.decode_threads)
+        try:
+            root_ids = self._scan_roots(roots, summary, progress, cancel, timings)
+            pending = store.pending(index.model_id, root_ids)
+            summary.skipped = summary.scanned - len(pending)
+            self._index_files(pending, batch_size, summary, progress, cancel, timings)
+        except Cancelled:
+            summary.cancelled = True
+            log.info("Indexing cancelled; committed batches are kept")
+        finally:
+            write_started = time.perf_counter()
+            index.save()
+            timings["write"] += time.perf_counter() - write_started
+            summary.seconds = time.perf_counter() - started
+            summary.stage_seconds = timings
+            log.info(
+                "Indexed in %.1f s: %d scanned, %d new, %d updated, %d removed, %d embedded, "
+                "%d failed, %d skipped; stages %s",
+                summary.seconds, summary.scanned, summary.new, summary.updated, summary.removed,
+                summary.embedded, summary.failed, summary.skipped,
+                {k: round(v, 2) for k, v in timings.items()})
+        return summary
+
+    def _dim(self) -> int:
+        if self.model.dim is None:
+            size = self.model.folder.preprocess.size
+            self.model.embed_image_tensors(np.zeros((1, 3, size, size), dtype=np.float32))
+        assert self.model.dim is not None
+        return self.model.dim
+
+    def _scan_roots(self, roots: Sequence[Path], summary: IndexSummary,
+                    progress: ProgressCallback | None, cancel: threading.Event,
+                    timings: dict[str, float]) -> list[int]:
+        scan_started = time.perf_counter()
+        root_ids = []
+        for root in roots:
+            root = root.expanduser().resolve()
+            if not root.is_dir():
+                raise UserError(f"The folder {root} does not exist or is not a folder.",
+                                "Check the path, or reconnect the drive it is on.")
+            root_id = self.library.store.add_root(str(root))
+            root_ids.append(root_id)
+
+            def found(count: int, where: str = str(root)) -> None:
+                if progress is not None and count % 200 == 0:
+                    progress(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None,
+                                           where))
+
+            scanned = list(scan(root, self.excluded, cancel, found))
+            diff = self.library.store.apply_scan(root_id, scanned)
+            self.library.forget_files(diff.removed_ids)
+            summary.scanned += len(scanned)
+            summary.new += diff.new
+            summary.updated += diff.updated
+            summary.removed += len(diff.removed_ids) - diff.updated
+        timings["scan"] += time.perf_counter() - scan_started
+        return root_ids
+
+    def _index_files(self, pending: list[FileRow], batch_size: int, summary: IndexSummary,
+                     progress: ProgressCallback | None, cancel: threading.Event,
+                     timings: dict[str, float]) -> None:
+        total = len(pending)
+        if not total:
+            return
+        index = self.library.vector_index(self.model.name, self._dim())
+        started = time.perf_counter()
+        done = 0
+        in_flight: deque[Future[_Decoded]] = deque()
+        rows = iter(pending)
+        prefetch = batch_size * 2 + self.decode_threads * 2
+        last_save = started
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
+            try:
+                while True:
+                    while len(in_flight) < prefetch:
+                        row = next(rows, None)
+                        if row is None:
+                            break
+                        in_flight.append(pool.submit(self._decode, row))
+                    if not in_flight:
+                        break
+                    batch = [in_flight.popleft().result()
+                             for _ in range(min(batch_size, len(in_flight)))]
+                    if cancel.is_set():
+                        raise Cancelled("indexing cancelled")
+                    self._commit(batch, index, summary, timings)
+                    done += len(batch)
+                    elapsed = time.perf_counter() - started
+                    rate = done / elapsed if elapsed > 0 else 0.0
+                    if progress is not None:
+                        progress(IndexProgress("index", done, total, summary.failed, rate,
+                                               (total - done) / rate if rate else None,
+                                               batch[-1].row.path))
+                    if time.perf_counter() - last_save > SAVE_INTERVAL_SECONDS:
+                        index.save()
+                        last_save = time.perf_counter()
+            finally:
+                for future in in_flight:
+                    future.cancel()
+
+    def _commit(self, batch: list[_Decoded], index: VectorIndex, summary: IndexSummary,
+                timings: dict[str, float]) -> None:
+        timings["decode"] += sum(item.seconds for item in batch)
+        good = [item for item in batch if item.tensor is not None and item.meta is not None]
+        failures = [(item.row.id, item.error or "unknown error") for item in batch
+                    if item.error is not None]
+        for item in batch:
+            if item.error is not None:
+                log.info("Skipping %s: %s", item.row.path, item.error)
+        encode_started = time.perf_counter()
+        if good:
+            vectors = self.model.embed_image_tensors(
+                np.stack([item.tensor for item in good if item.tensor is not None]))
+        else:
+            vectors = np.zeros((0, self._dim()), dtype=np.float32)
+        encoded = time.perf_counter()
+        timings["encode"] += encoded - encode_started
+        ids = [item.row.id for item in good]
+        generation = self.library.store.commit_batch(
+            index.model_id, [item.meta for item in good if item.meta is not None], ids, vectors,
+            failures)
+        index.add(ids, vectors, generation)
+        timings["write"] += time.perf_counter() - encoded
+        summary.embedded += len(good)
+        summary.failed += len(failures)
+        log.debug("Batch of %d: %d embedded, %d failed, encode %.0f ms (%.1f img/s)", len(batch),
+                  len(good), len(failures), (encoded - encode_started) * 1000,
+                  len(good) / max(encoded - encode_started, 1e-9))

@@ -1,0 +1,347 @@
+"""SQLite: the source of truth for roots, files, failures and vectors.
+
+Vectors live here too, so every hnswlib index can be rebuilt from this file alone. File ids are
+AUTOINCREMENT and a changed file gets a new id, so a vector label never comes back to life.
+WAL mode lets searches read while an indexer writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from gallery.errors import LibraryError
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float32]
+
+_MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE roots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL UNIQUE,
+        added_at REAL NOT NULL
+    );
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        taken_at REAL,
+        error TEXT,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX files_root ON files(root_id);
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        dim INTEGER NOT NULL,
+        generation INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE embeddings (
+        model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model_id, file_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX embeddings_file ON embeddings(file_id);
+    """,
+)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class FileRow:
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    new: int
+    updated: int
+    removed_ids: list[int]
+    unchanged: int
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What the writer records for a file that decoded."""
+
+    file_id: int
+    width: int
+    height: int
+    taken_at: float | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    files: int
+    indexed: int
+    failed: int
+    pending: int
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None,
+                                      check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"The library database {path} cannot be opened: {exc}.",
+                               "Run 'gallery doctor' for details.") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"The library {self.path} was written by a newer Lumen Gallery "
+                f"(schema {version}, this version knows {SCHEMA_VERSION}).",
+                "Update Lumen Gallery.",
+            )
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                self._apply(number)
+            log.info("Library schema migrated to version %d", number + 1)
+
+    def _apply(self, number: int) -> None:
+        for statement in _MIGRATIONS[number].split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.db.execute(f"PRAGMA user_version={number + 1}")
+
+    def transaction(self) -> sqlite3.Connection:
+        """`with store.transaction():` -> one BEGIN IMMEDIATE ... COMMIT (or ROLLBACK)."""
+        return _Transaction(self.db)  # type: ignore[return-value]
+
+    # roots ---------------------------------------------------------------------------------
+    def add_root(self, path: str) -> int:
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)",
+                            (path, time.time()))
+            row = self.db.execute("SELECT id FROM roots WHERE path = ?", (path,)).fetchone()
+        return int(row[0])
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
+
+    def remove_root(self, path: str) -> list[int]:
+        """Forget a folder and its files; returns the removed file ids (vector labels)."""
+        with self.transaction():
+            ids = [r[0] for r in self.db.execute(
+                "SELECT f.id FROM files f JOIN roots r ON r.id = f.root_id WHERE r.path = ?",
+                (path,))]
+            self.db.execute("DELETE FROM roots WHERE path = ?", (path,))
+            if ids:
+                self.db.execute("UPDATE models SET generation = generation + 1")
+        return ids
+
+    # files ---------------------------------------------------------------------------------
+    def files_under(self, root_id: int) -> dict[str, FileRow]:
+        rows = self.db.execute(
+            "SELECT id, path, size, mtime_ns FROM files WHERE root_id = ?", (root_id,))
+        return {r[1]: FileRow(r[0], r[1], r[2], r[3]) for r in rows}
+
+    def apply_scan(self, root_id: int, scanned: Sequence[ScannedFile]) -> DiffResult:
+        """Bulk diff one root against its scan, in one transaction."""
+        known = self.files_under(root_id)
+        seen: set[str] = set()
+        new: list[ScannedFile] = []
+        changed: list[tuple[int, ScannedFile]] = []
+        for item in scanned:
+            seen.add(item.path)
+            row = known.get(item.path)
+            if row is None:
+                new.append(item)
+            elif row.size != item.size or row.mtime_ns != item.mtime_ns:
+                changed.append((row.id, item))
+        vanished = [row.id for path, row in known.items() if path not in seen]
+        removed = vanished + [file_id for file_id, _ in changed]
+        now = time.time()
+        with self.transaction():
+            self._delete_files(removed)
+            self.db.executemany(
+                "INSERT INTO files(root_id, path, size, mtime_ns, updated_at) VALUES (?,?,?,?,?)",
+                [(root_id, f.path, f.size, f.mtime_ns, now)
+                 for f in new + [item for _, item in changed]],
+            )
+            if removed:
+                self.db.execute("UPDATE models SET generation = generation + 1")
+        return DiffResult(new=len(new), updated=len(changed), removed_ids=removed,
+                          unchanged=len(scanned) - len(new) - len(changed))
+
+    def _delete_files(self, ids: Sequence[int]) -> None:
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+
+    def path_of(self, file_id: int) -> str | None:
+        row = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def file_id(self, path: str) -> int | None:
+        row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def paths_of(self, ids: Sequence[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT id, path FROM files WHERE id IN ({marks})", chunk).fetchall())
+        return found
+
+    # models and vectors ----------------------------------------------------------------------
+    def model_id(self, name: str, dim: int) -> int:
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO models(name, dim) VALUES (?, ?)", (name, dim))
+            row = self.db.execute("SELECT id, dim FROM models WHERE name = ?",
+                                  (name,)).fetchone()
+        if int(row[1]) != dim:
+            raise LibraryError(
+                f"The library holds {row[1]}-d vectors for model {name!r}, but the model now "
+                f"gives {dim}-d vectors.",
+                "Import the model under a new name, or remove its old index.",
+            )
+        return int(row[0])
+
+    def model_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM models ORDER BY name")]
+
+    def generation(self, model_id: int) -> int:
+        row = self.db.execute("SELECT generation FROM models WHERE id = ?", (model_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def pending(self, model_id: int, root_ids: Sequence[int] | None = None) -> list[FileRow]:
+        """Files with no vector for this model and no recorded failure, oldest id first."""
+        query = (
+            "SELECT id, path, size, mtime_ns FROM files f WHERE error IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.file_id = f.id)"
+        )
+        params: list[int] = [model_id]
+        if root_ids is not None:
+            query += f" AND root_id IN ({','.join('?' * len(root_ids))})"
+            params.extend(root_ids)
+        rows = self.db.execute(query + " ORDER BY id", params)
+        return [FileRow(*r) for r in rows]
+
+    def commit_batch(self, model_id: int, decoded: Sequence[Decoded], ids: Sequence[int],
+                     vectors: FloatArray, failures: Sequence[tuple[int, str]]) -> int:
+        """One transaction per batch: metadata, vectors and failures together, or nothing.
+
+        Returns the model's new generation, which the vector index records when it adds them.
+        """
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE files SET width = ?, height = ?, taken_at = ?, error = NULL WHERE id = ?",
+                [(d.width, d.height, d.taken_at, d.file_id) for d in decoded])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings(model_id, file_id, vector) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM files WHERE id = ?)",
+                [(model_id, file_id, vectors[i].astype(np.float32).tobytes(), file_id)
+                 for i, file_id in enumerate(ids)])
+            self.db.executemany("UPDATE files SET error = ? WHERE id = ?",
+                                [(reason, file_id) for file_id, reason in failures])
+            self.db.execute("UPDATE models SET generation = generation + 1 WHERE id = ?",
+                            (model_id,))
+            return self.generation(model_id)
+
+    def vector_ids(self, model_id: int) -> tuple[set[int], int]:
+        """The labels SQLite holds for a model and the generation they belong to (one snapshot)."""
+        self.db.execute("BEGIN")
+        try:
+            ids = {r[0] for r in self.db.execute(
+                "SELECT file_id FROM embeddings WHERE model_id = ?", (model_id,))}
+            return ids, self.generation(model_id)
+        finally:
+            self.db.execute("COMMIT")
+
+    def vectors(self, model_id: int, ids: Iterable[int] | None = None,
+                chunk: int = 10_000) -> Iterator[tuple[list[int], FloatArray]]:
+        """Stored vectors in chunks (all of the model's, or just `ids`)."""
+        if ids is None:
+            cursor = self.db.execute(
+                "SELECT file_id, vector FROM embeddings WHERE model_id = ?", (model_id,))
+            while rows := cursor.fetchmany(chunk):
+                yield _unpack(rows)
+            return
+        for part in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT file_id, vector FROM embeddings WHERE model_id = ? AND file_id IN "
+                f"({marks})", [model_id, *part]).fetchall()
+            if rows:
+                yield _unpack(rows)
+
+    def vector_of(self, model_id: int, file_id: int) -> FloatArray | None:
+        found = list(self.vectors(model_id, [file_id]))
+        return found[0][1][0] if found else None
+
+    def counts(self, model_id: int | None) -> Counts:
+        files, failed = self.db.execute(
+            "SELECT COUNT(*), COUNT(error) FROM files").fetchone()
+        indexed = 0
+        if model_id is not None:
+            indexed = self.db.execute(
+                "SELECT COUNT(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0]
+        return Counts(files=files, indexed=indexed, failed=failed,
+                      pending=files - failed - indexed)
+
+    def failures(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path")]
+
+
+def _unpack(rows: list[tuple[int, bytes]]) -> tuple[list[int], FloatArray]:
+    ids = [r[0] for r in rows]
+    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+    return ids, matrix
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE so two writers queue on the lock instead of failing mid-way."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,1 @@
+"""Qt-free model code: model folders, ONNX Runtime sessions and providers, encoders."""

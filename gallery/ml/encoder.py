@@ -1,0 +1,232 @@
+"""ONNX towers and the CLIP model that pairs them: load once, keep warm, embed in batches.
+
+Tensor names, dtypes and whether the batch dimension is dynamic are read from the session
+itself: Immich exports are fixed at batch 1 with int32 text; HF exports are dynamic int64,
+with or without attention_mask.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+from gallery.errors import ModelError
+from gallery.ml.batching import choose_batch_size, is_allocation_failure
+from gallery.ml.model_folder import ModelFolder, read_model_folder
+from gallery.ml.providers import DeviceReport, create_session
+from gallery.ml.tokenizer import DEFAULT_CONTEXT, TextTokenizer
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float32]
+_NUMPY_TYPES = {"tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(float)": np.float32,
+                "tensor(float16)": np.float16}
+_IMAGE_OUTPUTS = ("image_embeds", "embedding", "embeddings", "image_features")
+_TEXT_OUTPUTS = ("text_embeds", "embedding", "embeddings", "text_features")
+
+
+def l2_normalise(vectors: FloatArray) -> FloatArray:
+    """Unit rows; a zero row stays zero instead of becoming NaN."""
+    vectors = vectors.astype(np.float32, copy=False)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+@dataclass(frozen=True)
+class _Input:
+    name: str
+    dtype: Any
+    shape: tuple[int | str | None, ...]
+
+
+class OnnxTower:
+    """One ONNX graph (image or text) with its inputs described from the session."""
+
+    def __init__(self, path: Path, device: str, threads: int | None, preferred: tuple[str, ...],
+                 cache_dir: Path | None = None) -> None:
+        started = time.perf_counter()
+        try:
+            self.session, self.report = create_session(
+                path, device, threads=threads, cache_dir=cache_dir
+            )
+        except ort.capi.onnxruntime_pybind11_state.Fail as exc:  # type: ignore[attr-defined]
+            raise ModelError(f"The model file {path} cannot be loaded: {exc}.",
+                             "Re-download or re-import the model.") from exc
+        self.load_seconds = time.perf_counter() - started
+        self.inputs = [
+            _Input(i.name, _NUMPY_TYPES.get(i.type, np.float32), tuple(i.shape))
+            for i in self.session.get_inputs()
+        ]
+        outputs = self.session.get_outputs()
+        names = [o.name for o in outputs]
+        chosen = next((n for n in preferred if n in names), None)
+        if chosen is None:
+            chosen = next((o.name for o in outputs if len(o.shape) == 2), names[0])
+        self.output = chosen
+        out_shape = next(o.shape for o in outputs if o.name == chosen)
+        self.dim: int | None = out_shape[-1] if isinstance(out_shape[-1], int) else None
+        first = self.inputs[0].shape[0] if self.inputs[0].shape else None
+        self.fixed_batch: int | None = first if isinstance(first, int) else None
+        log.info("Loaded %s in %.2f s: inputs %s, output %s, batch %s", path, self.load_seconds,
+                 [(i.name, np.dtype(i.dtype).name, i.shape) for i in self.inputs], chosen,
+                 self.fixed_batch or "dynamic")
+
+    def input_named(self, *names: str) -> _Input | None:
+        return next((i for i in self.inputs if i.name in names), None)
+
+    def run(self, feeds: dict[str, npt.NDArray[Any]]) -> FloatArray:
+        """Run a batch; a fixed-batch graph is fed one row at a time."""
+        rows = next(iter(feeds.values())).shape[0]
+        if self.fixed_batch is not None and rows != self.fixed_batch:
+            step = self.fixed_batch
+            parts = [self.run({k: v[i : i + step] for k, v in feeds.items()})
+                     for i in range(0, rows, step)]
+            return np.concatenate(parts, axis=0)
+        result = self.session.run([self.output], feeds)[0]
+        return np.asarray(result, dtype=np.float32).reshape(rows, -1)
+
+
+class ClipModel:
+    """A CLIP-style model from a folder; each tower loads on first use and stays loaded."""
+
+    def __init__(self, folder: ModelFolder, *, device: str = "auto", threads: int | None = None,
+                 batch_size: int | None = None, cache_dir: Path | None = None) -> None:
+        self.folder = folder
+        self.device = device
+        self.threads = threads
+        self.cache_dir = cache_dir
+        self._batch_override = batch_size
+        self._lock = threading.Lock()
+        self._image: OnnxTower | None = None
+        self._text: OnnxTower | None = None
+        self._tokenizer: TextTokenizer | None = None
+        self.dim = folder.embed_dim
+
+    @classmethod
+    def from_path(cls, path: Path, **kwargs: Any) -> ClipModel:
+        return cls(read_model_folder(path), **kwargs)
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def _check_dim(self, tower: OnnxTower, which: str) -> None:
+        if tower.dim is None:
+            return
+        if self.dim is not None and tower.dim != self.dim:
+            raise ModelError(
+                f"The model {self.name} is inconsistent: its {which} tower gives "
+                f"{tower.dim}-d vectors but the rest of the model uses {self.dim}-d.",
+                "Image and text vectors must share one space; re-import a matching pair.",
+            )
+        self.dim = tower.dim
+
+    @property
+    def image_tower(self) -> OnnxTower:
+        with self._lock:
+            if self._image is None:
+                tower = OnnxTower(self.folder.visual, self.device, self.threads, _IMAGE_OUTPUTS,
+                                  self.cache_dir)
+                self._check_dim(tower, "image")
+                self._image = tower
+            return self._image
+
+    @property
+    def text_tower(self) -> OnnxTower:
+        with self._lock:
+            if self._text is None:
+                tower = OnnxTower(self.folder.textual, self.device, self.threads, _TEXT_OUTPUTS,
+                                  self.cache_dir)
+                self._check_dim(tower, "text")
+                self._text = tower
+            return self._text
+
+    @property
+    def report(self) -> DeviceReport:
+        return self.image_tower.report
+
+    @property
+    def batch_size(self) -> int:
+        return choose_batch_size(self.folder.vision, self.report.device_class,
+                                 self._batch_override)
+
+    def validate(self) -> None:
+        """Load both towers and embed once: proves the folder works before it is installed."""
+        probe = np.zeros((1, 3, self.folder.preprocess.size, self.folder.preprocess.size),
+                         dtype=np.float32)
+        image = self.embed_image_tensors(probe)
+        text = self.embed_texts(["a photo"])
+        if image.shape[1] != text.shape[1]:
+            raise ModelError(
+                f"The model {self.name} is inconsistent: image vectors are {image.shape[1]}-d, "
+                f"text vectors {text.shape[1]}-d.",
+                "Image and text vectors must share one space; re-import a matching pair.",
+            )
+
+    def embed_image_tensors(
+        self, batch: FloatArray, on_retry: Callable[[int], None] | None = None
+    ) -> FloatArray:
+        """Embed preprocessed NCHW pixels; on an allocation failure halve and retry the same rows."""
+        tower = self.image_tower
+        name = tower.inputs[0].name
+        dtype = tower.inputs[0].dtype
+        step = len(batch)
+        while True:
+            try:
+                parts = [tower.run({name: batch[i : i + step].astype(dtype, copy=False)})
+                         for i in range(0, len(batch), step)]
+                break
+            except Exception as exc:
+                if not is_allocation_failure(exc) or step == 1:
+                    raise
+                step = max(1, step // 2)
+                log.warning("Out of memory embedding %d images on %s; retrying in batches of %d",
+                            len(batch), tower.report.summary(), step)
+                if on_retry is not None:
+                    on_retry(step)
+        vectors = np.concatenate(parts, axis=0)
+        self._check_dim_runtime(vectors)
+        return l2_normalise(vectors)
+
+    def _tokenizer_for(self, tower: OnnxTower) -> TextTokenizer:
+        if self._tokenizer is None:
+            ids_input = tower.inputs[0]
+            static = ids_input.shape[1] if len(ids_input.shape) > 1 else None
+            context = static if isinstance(static, int) else (
+                self.folder.context_length or DEFAULT_CONTEXT)
+            self._tokenizer = TextTokenizer(self.folder.tokenizer, context, self.folder.pad_token)
+        return self._tokenizer
+
+    def tokenize(self, texts: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        return self._tokenizer_for(self.text_tower).encode(texts)
+
+    def embed_texts(self, texts: list[str]) -> FloatArray:
+        tower = self.text_tower
+        ids, mask = self._tokenizer_for(tower).encode(texts)
+        ids_input = tower.input_named("input_ids", "text", "input") or tower.inputs[0]
+        feeds: dict[str, npt.NDArray[Any]] = {ids_input.name: ids.astype(ids_input.dtype)}
+        mask_input = tower.input_named("attention_mask")
+        if mask_input is not None:
+            feeds[mask_input.name] = mask.astype(mask_input.dtype)
+        vectors = tower.run(feeds)
+        self._check_dim_runtime(vectors)
+        return l2_normalise(vectors)
+
+    def _check_dim_runtime(self, vectors: FloatArray) -> None:
+        if self.dim is None:
+            self.dim = int(vectors.shape[1])
+        elif vectors.shape[1] != self.dim:
+            raise ModelError(
+                f"The model {self.name} is inconsistent: it gave {vectors.shape[1]}-d vectors "
+                f"where {self.dim}-d were expected.",
+                "Image and text vectors must share one space; re-import a matching pair.",
+            )

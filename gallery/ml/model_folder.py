@@ -1,0 +1,227 @@
+"""Read a CLIP-style model folder in either published layout, without loading any weights.
+
+Immich layout: config.json, visual/model.onnx (+ preprocess_cfg.json), textual/model.onnx,
+textual/tokenizer.json. Hugging Face / transformers.js layout: onnx/vision_model.onnx,
+onnx/text_model.onnx, tokenizer.json, preprocessor_config.json, config.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from gallery.errors import ModelError
+
+Layout = Literal["immich", "hf"]
+ResizeMode = Literal["shortest", "squash"]
+
+CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+
+
+@dataclass(frozen=True)
+class PreprocessSpec:
+    size: int
+    resize_mode: ResizeMode = "shortest"
+    mean: tuple[float, float, float] = CLIP_MEAN
+    std: tuple[float, float, float] = CLIP_STD
+
+
+@dataclass(frozen=True)
+class VisionShape:
+    """Enough of the vision tower's architecture to size batches by its real cost."""
+
+    width: int
+    layers: int
+    patch_size: int
+    image_size: int
+
+    @property
+    def gflops(self) -> float:
+        """Approximate forward cost of one image (ViT: 24·width²·layers per token)."""
+        tokens = (self.image_size // self.patch_size) ** 2 + 1
+        return 24 * self.width**2 * self.layers * tokens / 1e9
+
+
+@dataclass(frozen=True)
+class ModelFolder:
+    path: Path
+    layout: Layout
+    visual: Path
+    textual: Path
+    tokenizer: Path
+    preprocess: PreprocessSpec
+    embed_dim: int | None
+    context_length: int | None
+    pad_token: str | None
+    vision: VisionShape | None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"The model file {path} cannot be read: {exc}.",
+            "Re-download or re-import the model.",
+        ) from exc
+    if not isinstance(data, dict):
+        raise ModelError(f"The model file {path} is not a JSON object.", "Re-import the model.")
+    return data
+
+
+def _require(files: list[Path], folder: Path, layout: str) -> None:
+    missing = [str(f.relative_to(folder)) for f in files if not f.is_file()]
+    if missing:
+        raise ModelError(
+            f"The model folder {folder} ({layout} layout) is incomplete: missing "
+            f"{', '.join(missing)}.",
+            "Download the model again or import a complete folder.",
+        )
+
+
+def _token_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("content"), str):
+        return str(value["content"])
+    return None
+
+
+def _pad_token(tokenizer_dir: Path) -> str | None:
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        token = _token_text(_read_json(tokenizer_dir / name).get("pad_token"))
+        if token:
+            return token
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, list) and value and isinstance(value[0], int):
+        return int(value[0])
+    return None
+
+
+def _vision_shape(width: Any, layers: Any, patch: Any, size: Any) -> VisionShape | None:
+    values = [_int(v) for v in (width, layers, patch, size)]
+    if any(v is None or v <= 0 for v in values):
+        return None
+    w, n, p, s = (int(v) for v in values if v is not None)
+    return VisionShape(width=w, layers=n, patch_size=p, image_size=s)
+
+
+def _immich(folder: Path) -> ModelFolder:
+    visual, textual = folder / "visual" / "model.onnx", folder / "textual" / "model.onnx"
+    tokenizer = folder / "textual" / "tokenizer.json"
+    _require([folder / "config.json", visual, textual, tokenizer], folder, "Immich")
+    config = _read_json(folder / "config.json")
+    vision_cfg = config.get("vision_cfg") or {}
+    text_cfg = config.get("text_cfg") or {}
+    pre = _read_json(folder / "visual" / "preprocess_cfg.json")
+    size = _int(pre.get("size")) or _int(vision_cfg.get("image_size")) or 224
+    mode: ResizeMode = "squash" if pre.get("resize_mode") == "squash" else "shortest"
+    spec = PreprocessSpec(
+        size=size,
+        resize_mode=mode,
+        mean=tuple(pre.get("mean", CLIP_MEAN)),  # type: ignore[arg-type]
+        std=tuple(pre.get("std", CLIP_STD)),  # type: ignore[arg-type]
+    )
+    return ModelFolder(
+        path=folder,
+        layout="immich",
+        visual=visual,
+        textual=textual,
+        tokenizer=tokenizer,
+        preprocess=spec,
+        embed_dim=_int(config.get("embed_dim")),
+        context_length=_int(text_cfg.get("context_length")),
+        pad_token=_pad_token(folder / "textual"),
+        vision=_vision_shape(
+            vision_cfg.get("width"),
+            vision_cfg.get("layers"),
+            vision_cfg.get("patch_size"),
+            vision_cfg.get("image_size"),
+        ),
+    )
+
+
+def _hf_size(pre: dict[str, Any]) -> tuple[int, ResizeMode]:
+    size = pre.get("size")
+    crop = pre.get("crop_size")
+    if isinstance(size, dict) and "shortest_edge" in size:
+        crop_size = _int(crop.get("height") if isinstance(crop, dict) else crop)
+        return crop_size or int(size["shortest_edge"]), "shortest"
+    if isinstance(size, dict) and "height" in size:
+        return int(size["height"]), "squash"
+    if isinstance(size, int):
+        return size, "shortest" if pre.get("do_center_crop", True) else "squash"
+    return 224, "shortest"
+
+
+def _hf(folder: Path) -> ModelFolder:
+    visual, textual = folder / "onnx" / "vision_model.onnx", folder / "onnx" / "text_model.onnx"
+    tokenizer = folder / "tokenizer.json"
+    _require([visual, textual, tokenizer, folder / "preprocessor_config.json"], folder, "HF")
+    config = _read_json(folder / "config.json")
+    text_config = config.get("text_config") or {}
+    vision_config = config.get("vision_config") or {}
+    pre = _read_json(folder / "preprocessor_config.json")
+    size, mode = _hf_size(pre)
+    spec = PreprocessSpec(
+        size=size,
+        resize_mode=mode,
+        mean=tuple(pre.get("image_mean", CLIP_MEAN)),  # type: ignore[arg-type]
+        std=tuple(pre.get("image_std", CLIP_STD)),  # type: ignore[arg-type]
+    )
+    return ModelFolder(
+        path=folder,
+        layout="hf",
+        visual=visual,
+        textual=textual,
+        tokenizer=tokenizer,
+        preprocess=spec,
+        embed_dim=_int(config.get("projection_dim")),
+        context_length=_int(text_config.get("max_position_embeddings")),
+        pad_token=_pad_token(folder),
+        vision=_vision_shape(
+            vision_config.get("hidden_size"),
+            vision_config.get("num_hidden_layers"),
+            vision_config.get("patch_size"),
+            vision_config.get("image_size"),
+        ),
+    )
+
+
+def detect_layout(folder: Path) -> Layout | None:
+    if (folder / "visual").is_dir() or (folder / "textual").is_dir():
+        return "immich"
+    if (folder / "onnx").is_dir():
+        return "hf"
+    return None
+
+
+def read_model_folder(folder: Path) -> ModelFolder:
+    """Describe a model folder; raise ModelError saying what is missing or wrong."""
+    folder = folder.expanduser().resolve()
+    if not folder.is_dir():
+        raise ModelError(f"No model folder at {folder}.", "Check the path.")
+    layout = detect_layout(folder)
+    if layout == "immich":
+        return _immich(folder)
+    if layout == "hf":
+        return _hf(folder)
+    raise ModelError(
+        f"{folder} is not a CLIP model folder in a supported layout.",
+        "Expected visual/ and textual/ (Immich export) or onnx/vision_model.onnx and "
+        "onnx/text_model.onnx (Hugging Face / transformers.js export).",
+    )

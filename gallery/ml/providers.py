@@ -1,0 +1,245 @@
+"""The one place that picks execution providers and says which one really runs.
+
+ONNX Runtime silently falls back to the CPU when, say, the CUDA libraries are missing, so every
+session is checked after creation (requested vs `get_providers()`) and the reason for a fallback
+is found and put in plain words in a DeviceReport, logged at INFO (WARNING on fallback).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import onnxruntime as ort
+
+from gallery.errors import ProviderError
+
+log = logging.getLogger(__name__)
+
+CPU = "CPUExecutionProvider"
+CUDA = "CUDAExecutionProvider"
+TENSORRT = "TensorrtExecutionProvider"
+DIRECTML = "DmlExecutionProvider"
+OPENVINO = "OpenVINOExecutionProvider"
+COREML = "CoreMLExecutionProvider"
+
+DEVICE_PROVIDERS: dict[str, str] = {
+    "cpu": CPU,
+    "cuda": CUDA,
+    "tensorrt": TENSORRT,
+    "directml": DIRECTML,
+    "openvino": OPENVINO,
+    "coreml": COREML,
+}
+DEVICE_CHOICES = ("auto", *DEVICE_PROVIDERS)
+
+# TensorRT builds engines for minutes on first use, so "auto" leaves it to an explicit choice.
+_AUTO_ORDER: dict[str, tuple[str, ...]] = {
+    "linux": (CUDA, OPENVINO, CPU),
+    "win32": (CUDA, DIRECTML, OPENVINO, CPU),
+    "darwin": (COREML, CPU),
+}
+
+_SHORT_NAMES = {
+    CPU: "CPU",
+    CUDA: "CUDA",
+    TENSORRT: "TensorRT",
+    DIRECTML: "DirectML",
+    OPENVINO: "OpenVINO",
+    COREML: "CoreML",
+}
+
+
+def short_name(provider: str) -> str:
+    return _SHORT_NAMES.get(provider, provider.removesuffix("ExecutionProvider"))
+
+
+@dataclass
+class DeviceReport:
+    """What was asked for, what runs, and why they differ."""
+
+    runtime_version: str
+    available: list[str]
+    requested: list[str]
+    active: list[str] = field(default_factory=list)
+    fallback_reason: str | None = None
+
+    @property
+    def provider(self) -> str:
+        return self.active[0] if self.active else CPU
+
+    @property
+    def on_gpu(self) -> bool:
+        return self.provider != CPU
+
+    @property
+    def device_class(self) -> str:
+        """Key for batch sizes: 'gpu' or 'cpu'."""
+        return "gpu" if self.on_gpu else "cpu"
+
+    def summary(self) -> str:
+        """One line for a status bar: 'GPU: CUDA', 'CPU' or 'CPU — CUDA unavailable: why'."""
+        if self.on_gpu:
+            return f"GPU: {short_name(self.provider)}"
+        if self.fallback_reason:
+            wanted = next((p for p in self.requested if p != CPU), None)
+            name = short_name(wanted) if wanted else "GPU"
+            return f"CPU — {name} unavailable: {self.fallback_reason}"
+        return "CPU"
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["summary"] = self.summary()
+        data["provider"] = self.provider
+        return data
+
+
+def available_providers() -> list[str]:
+    return list(ort.get_available_providers())
+
+
+def requested_providers(device: str, available: list[str] | None = None) -> list[str]:
+    """Providers to ask for, best first, always ending with the CPU as the safety net."""
+    available = available_providers() if available is None else available
+    device = device.lower()
+    if device == "auto":
+        order = _AUTO_ORDER.get(sys.platform, (CUDA, CPU))
+        chosen = [p for p in order if p in available]
+    elif device in DEVICE_PROVIDERS:
+        wanted = DEVICE_PROVIDERS[device]
+        if wanted not in available:
+            raise ProviderError(
+                f"The {short_name(wanted)} provider is not part of the installed ONNX Runtime "
+                f"{ort.__version__} (it offers: {', '.join(map(short_name, available))}).",
+                "Choose another device, or install the ONNX Runtime build that has it.",
+            )
+        chosen = [wanted] + ([CUDA] if wanted == TENSORRT and CUDA in available else [])
+    else:
+        raise ProviderError(
+            f"Unknown device {device!r}.", f"Use one of: {', '.join(DEVICE_CHOICES)}."
+        )
+    if CPU not in chosen:
+        chosen.append(CPU)
+    return chosen
+
+
+def _ort_capi_dir() -> Path:
+    return Path(ort.__file__).resolve().parent / "capi"
+
+
+def _library_error(path: str) -> str | None:
+    try:
+        ctypes.CDLL(path)
+    except OSError as exc:
+        return str(exc)
+    return None
+
+
+def _cuda_driver() -> str:
+    return "nvcuda.dll" if sys.platform == "win32" else "libcuda.so.1"
+
+
+def nvidia_driver_present() -> bool:
+    return sys.platform != "darwin" and _library_error(_cuda_driver()) is None
+
+
+def diagnose_cuda() -> str:
+    """Find out why CUDA did not load, in words a user can act on."""
+    if sys.platform == "darwin":
+        return "CUDA is not available on macOS"
+    if not nvidia_driver_present():
+        return f"no NVIDIA driver found ({_cuda_driver()} cannot be loaded)"
+    suffix = ".dll" if sys.platform == "win32" else ".so"
+    prefix = "" if sys.platform == "win32" else "lib"
+    for name in ("onnxruntime_providers_shared", "onnxruntime_providers_cuda"):
+        candidate = _ort_capi_dir() / f"{prefix}{name}{suffix}"
+        if not candidate.exists():
+            return f"this ONNX Runtime build has no CUDA support ({candidate.name} is missing)"
+        error = _library_error(str(candidate))
+        if error is not None:
+            return (
+                f"CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA 12 "
+                "and cuDNN 9 runtime (e.g. pip install 'onnxruntime-gpu[cuda,cudnn]')"
+            )
+    return "the CUDA provider failed to start (see the log for ONNX Runtime's message)"
+
+
+def _preload_gpu_libraries() -> None:
+    """Let ORT find CUDA/cuDNN shipped as pip packages (onnxruntime-gpu >= 1.21)."""
+    preload = getattr(ort, "preload_dlls", None)
+    if preload is None:
+        return
+    try:
+        preload()
+    except Exception as exc:  # best effort: the session check below reports what matters
+        log.debug("onnxruntime.preload_dlls() failed: %s", exc)
+
+
+def provider_options(provider: str, cache_dir: Path | None) -> dict[str, str]:
+    if provider == CUDA:
+        return {"arena_extend_strategy": "kSameAsRequested", "cudnn_conv_algo_search": "HEURISTIC"}
+    if provider == TENSORRT and cache_dir is not None:
+        engine_dir = cache_dir / "tensorrt"
+        engine_dir.mkdir(parents=True, exist_ok=True)
+        return {
+            "trt_engine_cache_enable": "True",
+            "trt_engine_cache_path": str(engine_dir),
+            "trt_fp16_enable": "True",
+        }
+    return {}
+
+
+def session_options(threads: int | None) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    # Decode threads run beside inference: spinning ORT workers would steal their cores.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
+def create_session(
+    model_path: Path,
+    device: str = "auto",
+    *,
+    threads: int | None = None,
+    cache_dir: Path | None = None,
+) -> tuple[ort.InferenceSession, DeviceReport]:
+    """Create a session on the best provider and report what really runs."""
+    available = available_providers()
+    requested = requested_providers(device, available)
+    report = DeviceReport(ort.__version__, available, requested)
+    if any(p in (CUDA, TENSORRT) for p in requested):
+        _preload_gpu_libraries()
+    providers = [(p, provider_options(p, cache_dir)) for p in requested]
+    session = ort.InferenceSession(
+        os.fspath(model_path), sess_options=session_options(threads), providers=providers
+    )
+    report.active = list(session.get_providers())
+    wanted = requested[0]
+    if wanted != CPU and report.provider != wanted:
+        report.fallback_reason = (
+            diagnose_cuda() if wanted in (CUDA, TENSORRT) else
+            f"{short_name(wanted)} could not be started by ONNX Runtime"
+        )
+    # A machine with no NVIDIA GPU at all running "auto" on the CPU is normal, not a warning.
+    expected = device == "auto" and wanted in (CUDA, TENSORRT) and not nvidia_driver_present()
+    level = logging.WARNING if report.fallback_reason and not expected else logging.INFO
+    log.log(
+        level,
+        "ONNX Runtime %s for %s: requested %s, active %s (%s)",
+        report.runtime_version,
+        model_path.name,
+        requested,
+        report.active,
+        report.summary(),
+    )
+    return session, report

@@ -1,0 +1,1 @@
+"""Test helpers: tiny ONNX model folders in the real layouts (see tiny_models)."""

@@ -1,0 +1,465 @@
+"""Tiny CLIP-style ONNX model folders for tests, written in the real published layouts.
+
+Pretrained weights cannot be downloaded in tests, so these builders write folders laid out
+exactly like the real exports the loader must read:
+
+- ``"immich"`` like ``immich-app/ViT-B-32__openai``: ``config.json``, ``visual/`` and
+  ``textual/`` each with a ``model.onnx``; fixed batch 1 and int32 token ids.
+- ``"hf"`` like ``Xenova/clip-vit-base-patch32``: HF configs and tokenizer at the top,
+  ``onnx/vision_model.onnx`` and ``onnx/text_model.onnx``; dynamic batch and int64 token ids.
+
+Two kinds of weights:
+
+- ``"colour"`` has planted meaning, so an end-to-end test can assert that a text query finds
+  the right photo through the real pipeline: axis ``k`` of the image embedding is a sharp
+  similarity of the photo's mean colour to ``COLOURS``' k-th prototype, and the text embedding
+  counts the colour words of the query on the same axes (a query without one embeds to zeros).
+- ``"random"`` has seeded random weights, for shape, batching and execution-provider tests.
+
+Graphs are built with ``onnx.helper`` only (no torch) and each folder takes well under a second.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+Layout = Literal["immich", "hf"]
+Kind = Literal["colour", "random"]
+Dim = int | str  # a fixed size or an ONNX dim_param name
+
+#: The real openai/clip-vit-base-patch32 tokenizer and configs, shared by every checkout.
+TOKENIZER_DIR: Path = Path(__file__).resolve().parents[2].parent / "shared" / "clip-tokenizer"
+
+#: Colour word -> RGB in [0, 1]. Every word is a single CLIP token; prototypes are at least
+#: 0.25 apart in squared RGB distance, so a solid photo is unambiguous even after JPEG.
+COLOURS: dict[str, tuple[float, float, float]] = {
+    "red": (1.0, 0.0, 0.0),
+    "green": (0.0, 1.0, 0.0),
+    "blue": (0.0, 0.0, 1.0),
+    "yellow": (1.0, 1.0, 0.0),
+    "white": (1.0, 1.0, 1.0),
+    "black": (0.0, 0.0, 0.0),
+    "orange": (1.0, 0.5, 0.0),
+    "purple": (0.5, 0.0, 0.5),
+}
+
+CLIP_MEAN: tuple[float, float, float] = (0.48145466, 0.4578275, 0.40821073)
+CLIP_STD: tuple[float, float, float] = (0.26862954, 0.26130258, 0.27577711)
+VOCAB_SIZE = 49408
+BOS_ID = 49406  # <|startoftext|>
+EOS_ID = 49407  # <|endoftext|>, also the pad token
+OPSET = 17
+IR_VERSION = 9  # opset 17 needs IR >= 8; 9 loads in every onnxruntime the app supports
+PATCH_SIZE = 32
+RANDOM_WIDTH = 8  # hidden width of the random towers before the projection to `dim`
+SHARPNESS = 0.05  # colour similarity is exp(-squared_distance / SHARPNESS)
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+
+
+@functools.cache
+def _tokenizer() -> Any:
+    """Load the real CLIP tokenizer once; imported lazily so collecting tests stays cheap."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(TOKENIZER_DIR / "tokenizer.json"))
+
+
+def clip_tokenize(text: str, context_length: int = 77) -> list[int]:
+    """Reference CLIP ids for `text`: BOS ... EOS, truncated (EOS kept) and padded with EOS.
+
+    Independent of the app's own tokenizer, so tests can feed models directly.
+    """
+    ids: list[int] = list(_tokenizer().encode(text).ids)
+    if len(ids) > context_length:
+        ids = [*ids[: context_length - 1], EOS_ID]
+    return ids + [EOS_ID] * (context_length - len(ids))
+
+
+@functools.cache
+def _colour_token_ids() -> tuple[tuple[str, int], ...]:
+    pairs = []
+    for word in COLOURS:
+        inner = _tokenizer().encode(word).ids[1:-1]
+        if len(inner) != 1:
+            raise ValueError(f"colour word {word!r} is not a single CLIP token: {inner}")
+        pairs.append((word, inner[0]))
+    return tuple(pairs)
+
+
+def colour_token_ids() -> dict[str, int]:
+    """Colour word -> its CLIP token id (e.g. "red" -> 736), in `COLOURS` order."""
+    return dict(_colour_token_ids())
+
+
+def colour_index(word: str) -> int:
+    """The embedding axis a colour word (and a photo of that colour) lands on."""
+    return list(COLOURS).index(word)
+
+
+def solid_colour_image(
+    path: Path,
+    colour: str | tuple[int, int, int],
+    size: tuple[int, int] = (64, 48),
+    fmt: str | None = None,
+) -> Path:
+    """Write a solid-colour photo (a `COLOURS` word or 0-255 RGB) and return `path`.
+
+    The format follows the suffix unless `fmt` is given; no suffix means JPEG. JPEG quality is
+    high so the decoded mean colour stays within a few levels of the requested one.
+    """
+    from PIL import Image
+
+    if isinstance(colour, str):
+        rgb = tuple(round(c * 255) for c in COLOURS[colour])
+    else:
+        rgb = tuple(colour)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", size, rgb)
+    fmt = fmt or (None if path.suffix else "JPEG")
+    is_jpeg = (fmt or path.suffix.lstrip(".")).upper() in {"JPEG", "JPG"}
+    image.save(path, format=fmt, **({"quality": 95} if is_jpeg else {}))
+    return path
+
+
+def build_clip_folder(
+    dest: Path,
+    *,
+    layout: Layout = "hf",
+    kind: Kind = "colour",
+    image_size: int = 224,
+    dim: int | None = None,
+    text_dim: int | None = None,
+    context_length: int = 77,
+    attention_mask: bool = False,
+    seed: int = 0,
+) -> Path:
+    """Write a complete model folder at dest (created) and return dest.
+
+    `dim` defaults to len(COLOURS) (8) for "colour" and 16 for "random"; a colour `dim` larger
+    than 8 is zero-padded. `text_dim` defaults to `dim`; a different value writes an
+    inconsistent folder (configs still say `dim`) that a loader must refuse. `context_length`
+    fixes the immich text input and is written into the configs; `attention_mask` adds that
+    input to the hf text model. `seed` only affects "random" weights.
+    """
+    if layout not in ("immich", "hf"):
+        raise ValueError(f"unknown layout {layout!r}")
+    if kind not in ("colour", "random"):
+        raise ValueError(f"unknown kind {kind!r}")
+    dim = dim if dim is not None else (len(COLOURS) if kind == "colour" else 16)
+    text_dim = text_dim if text_dim is not None else dim
+    if kind == "colour" and dim < len(COLOURS):
+        raise ValueError(f"a colour model needs dim >= {len(COLOURS)}, got {dim}")
+    if min(dim, text_dim, image_size, context_length) < 1:
+        raise ValueError("dim, text_dim, image_size and context_length must be positive")
+    if attention_mask and layout == "immich":
+        raise ValueError("immich text models take only 'text'; attention_mask is hf-only")
+
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    if layout == "immich":
+        _write_immich(dest, kind, image_size, dim, text_dim, context_length, rng)
+    else:
+        _write_hf(dest, kind, image_size, dim, text_dim, context_length, attention_mask, rng)
+    return dest
+
+
+# --- folder layouts --------------------------------------------------------------------------
+
+
+def _write_immich(
+    dest: Path, kind: Kind, size: int, dim: int, text_dim: int, ctx: int, rng: np.random.Generator
+) -> None:
+    _write_json(
+        dest / "config.json",
+        {
+            "embed_dim": dim,
+            "vision_cfg": {"image_size": size, "layers": 1, "width": 8, "patch_size": PATCH_SIZE},
+            "text_cfg": {
+                "context_length": ctx,
+                "vocab_size": VOCAB_SIZE,
+                "width": 8,
+                "heads": 1,
+                "layers": 1,
+            },
+        },
+    )
+    (dest / "visual").mkdir(exist_ok=True)
+    _write_json(
+        dest / "visual" / "preprocess_cfg.json",
+        {
+            "size": [size, size],
+            "mode": "RGB",
+            "mean": list(CLIP_MEAN),
+            "std": list(CLIP_STD),
+            "interpolation": "bicubic",
+            "resize_mode": "shortest",
+            "fill_color": 0,
+        },
+    )
+    _save(
+        _vision_model(kind, size, dim, rng, batch=1, input_name="image", outputs=["embedding"]),
+        dest / "visual" / "model.onnx",
+    )
+    (dest / "textual").mkdir(exist_ok=True)
+    _copy_tokenizer(dest / "textual", ctx)
+    _save(
+        _text_model(
+            kind,
+            text_dim,
+            rng,
+            batch=1,
+            seq=ctx,
+            ids_name="text",
+            ids_type=TensorProto.INT32,
+            mask_name=None,
+            outputs=["embedding"],
+        ),
+        dest / "textual" / "model.onnx",
+    )
+
+
+def _write_hf(
+    dest: Path,
+    kind: Kind,
+    size: int,
+    dim: int,
+    text_dim: int,
+    ctx: int,
+    attention_mask: bool,
+    rng: np.random.Generator,
+) -> None:
+    config = _read_json(TOKENIZER_DIR / "config.json")
+    config["projection_dim"] = dim
+    config["text_config"]["projection_dim"] = dim
+    config["text_config"]["max_position_embeddings"] = ctx
+    config["vision_config"]["projection_dim"] = dim
+    config["vision_config"]["image_size"] = size
+    config["vision_config"]["patch_size"] = min(PATCH_SIZE, size)
+    _write_json(dest / "config.json", config)
+    pre = _read_json(TOKENIZER_DIR / "preprocessor_config.json")
+    pre["size"] = {"shortest_edge": size}
+    pre["crop_size"] = {"height": size, "width": size}
+    _write_json(dest / "preprocessor_config.json", pre)
+    _copy_tokenizer(dest, ctx)
+    (dest / "onnx").mkdir(exist_ok=True)
+    _save(
+        _vision_model(
+            kind,
+            size,
+            dim,
+            rng,
+            batch="batch_size",
+            input_name="pixel_values",
+            outputs=["image_embeds", "last_hidden_state"],
+        ),
+        dest / "onnx" / "vision_model.onnx",
+    )
+    _save(
+        _text_model(
+            kind,
+            text_dim,
+            rng,
+            batch="batch_size",
+            seq="sequence_length",
+            ids_name="input_ids",
+            ids_type=TensorProto.INT64,
+            mask_name="attention_mask" if attention_mask else None,
+            outputs=["text_embeds", "last_hidden_state"],
+        ),
+        dest / "onnx" / "text_model.onnx",
+    )
+
+
+def _copy_tokenizer(folder: Path, ctx: int) -> None:
+    # copyfile, not copy: the shared files are read-only and a loader may rewrite its folder.
+    for name in TOKENIZER_FILES:
+        shutil.copyfile(TOKENIZER_DIR / name, folder / name)
+    if ctx != 77:
+        tok_cfg = _read_json(folder / "tokenizer_config.json")
+        tok_cfg["model_max_length"] = ctx
+        _write_json(folder / "tokenizer_config.json", tok_cfg)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+# --- graphs ----------------------------------------------------------------------------------
+
+
+def _vision_model(
+    kind: Kind,
+    size: int,
+    dim: int,
+    rng: np.random.Generator,
+    *,
+    batch: Dim,
+    input_name: str,
+    outputs: list[str],
+) -> onnx.ModelProto:
+    """Image tower: NCHW CLIP-normalised pixels -> [batch, dim] (+ [batch, 1, dim] if asked)."""
+    x = input_name
+    nodes: list[onnx.NodeProto] = []
+    inits: list[onnx.TensorProto] = [_const("axes_1", [1], np.int64)]
+    if kind == "colour":
+        n_colours = len(COLOURS)
+        protos = np.array(list(COLOURS.values()), dtype=np.float32)  # [K, 3]
+        pad = np.eye(n_colours, dim, dtype=np.float32)  # [K, dim]: zero-pads beyond K
+        inits += [
+            _const("std", CLIP_STD, np.float32),
+            _const("mean", CLIP_MEAN, np.float32),
+            _const("prototypes", protos, np.float32),
+            _const("neg_inv_sharpness", -1.0 / SHARPNESS, np.float32),
+            _const("pad", pad, np.float32),
+            _const("axes_2", [2], np.int64),
+        ]
+        nodes += [
+            helper.make_node("ReduceMean", [x], ["norm_rgb"], axes=[2, 3], keepdims=0),
+            helper.make_node("Mul", ["norm_rgb", "std"], ["scaled_rgb"]),
+            helper.make_node("Add", ["scaled_rgb", "mean"], ["rgb"]),  # [N, 3] in [0, 1]
+            helper.make_node("Unsqueeze", ["rgb", "axes_1"], ["rgb_n13"]),
+            helper.make_node("Sub", ["rgb_n13", "prototypes"], ["diff"]),  # [N, K, 3]
+            helper.make_node("Mul", ["diff", "diff"], ["diff_sq"]),
+            helper.make_node("ReduceSum", ["diff_sq", "axes_2"], ["dist"], keepdims=0),
+            helper.make_node("Mul", ["dist", "neg_inv_sharpness"], ["logits"]),
+            helper.make_node("Exp", ["logits"], ["similarity"]),  # [N, K]
+            helper.make_node("MatMul", ["similarity", "pad"], ["embeds"]),
+        ]
+    else:
+        patch = min(PATCH_SIZE, size)
+        conv_w = rng.standard_normal((RANDOM_WIDTH, 3, patch, patch)) / np.sqrt(3 * patch * patch)
+        inits += [
+            _const("patch_w", conv_w, np.float32),
+            _const("patch_b", rng.standard_normal(RANDOM_WIDTH) * 0.1, np.float32),
+            _const("proj", rng.standard_normal((RANDOM_WIDTH, dim)), np.float32),
+        ]
+        nodes += [
+            helper.make_node(
+                "Conv",
+                [x, "patch_w", "patch_b"],
+                ["patches"],
+                kernel_shape=[patch, patch],
+                strides=[patch, patch],
+            ),
+            helper.make_node("ReduceMean", ["patches"], ["pooled"], axes=[2, 3], keepdims=0),
+            helper.make_node("MatMul", ["pooled", "proj"], ["embeds"]),
+        ]
+    out_infos = [_info(outputs[0], TensorProto.FLOAT, [batch, dim])]
+    nodes.append(helper.make_node("Identity", ["embeds"], [outputs[0]]))
+    if len(outputs) > 1:  # hf exports also return a hidden state; the loader must not pick it
+        nodes.append(helper.make_node("Unsqueeze", ["embeds", "axes_1"], [outputs[1]]))
+        out_infos.append(_info(outputs[1], TensorProto.FLOAT, [batch, 1, dim]))
+    graph = helper.make_graph(
+        nodes,
+        f"tiny_{kind}_vision",
+        [_info(x, TensorProto.FLOAT, [batch, 3, size, size])],
+        out_infos,
+        inits,
+    )
+    return _model(graph)
+
+
+def _text_model(
+    kind: Kind,
+    text_dim: int,
+    rng: np.random.Generator,
+    *,
+    batch: Dim,
+    seq: Dim,
+    ids_name: str,
+    ids_type: int,
+    mask_name: str | None,
+    outputs: list[str],
+) -> onnx.ModelProto:
+    """Text tower: token ids -> sum of per-token vectors -> [batch, text_dim].
+
+    The EOS/pad row of the table is zero, so padding (to any length) changes nothing, and
+    masking pads with an attention mask changes nothing either -- as with real CLIP.
+    """
+    nodes: list[onnx.NodeProto] = []
+    inits: list[onnx.TensorProto] = [_const("axes_1", [1], np.int64)]
+    if kind == "colour":
+        table = np.zeros((VOCAB_SIZE, text_dim), dtype=np.float32)
+        for k, (_word, token) in enumerate(_colour_token_ids()):
+            if k < text_dim:
+                table[token, k] = 1.0
+        hidden = text_dim
+    else:
+        table = rng.standard_normal((VOCAB_SIZE, RANDOM_WIDTH)).astype(np.float32)
+        table[EOS_ID] = 0.0
+        inits.append(_const("proj", rng.standard_normal((RANDOM_WIDTH, text_dim)), np.float32))
+        hidden = RANDOM_WIDTH
+    inits.append(_const("token_table", table, np.float32))
+
+    ids = ids_name
+    if ids_type != TensorProto.INT64:  # immich feeds int32
+        nodes.append(helper.make_node("Cast", [ids_name], ["ids64"], to=TensorProto.INT64))
+        ids = "ids64"
+    nodes.append(helper.make_node("Gather", ["token_table", ids], ["tokens"], axis=0))
+    tokens = "tokens"  # [N, L, hidden]
+    if mask_name is not None:
+        inits.append(_const("axes_last", [-1], np.int64))
+        nodes += [
+            helper.make_node("Cast", [mask_name], ["mask_f"], to=TensorProto.FLOAT),
+            helper.make_node("Unsqueeze", ["mask_f", "axes_last"], ["mask_nl1"]),
+            helper.make_node("Mul", ["tokens", "mask_nl1"], ["masked_tokens"]),
+        ]
+        tokens = "masked_tokens"
+    nodes.append(helper.make_node("ReduceSum", [tokens, "axes_1"], ["pooled"], keepdims=0))
+    if kind == "colour":
+        nodes.append(helper.make_node("Identity", ["pooled"], [outputs[0]]))
+    else:
+        nodes.append(helper.make_node("MatMul", ["pooled", "proj"], [outputs[0]]))
+    out_infos = [_info(outputs[0], TensorProto.FLOAT, [batch, text_dim])]
+    if len(outputs) > 1:
+        nodes.append(helper.make_node("Identity", [tokens], [outputs[1]]))
+        out_infos.append(_info(outputs[1], TensorProto.FLOAT, [batch, seq, hidden]))
+    inputs = [_info(ids_name, ids_type, [batch, seq])]
+    if mask_name is not None:
+        inputs.append(_info(mask_name, TensorProto.INT64, [batch, seq]))
+    graph = helper.make_graph(nodes, f"tiny_{kind}_text", inputs, out_infos, inits)
+    return _model(graph)
+
+
+def _const(name: str, value: Any, dtype: type[np.generic]) -> onnx.TensorProto:
+    return numpy_helper.from_array(np.asarray(value, dtype=dtype), name)
+
+
+def _info(name: str, elem_type: int, shape: list[Dim]) -> onnx.ValueInfoProto:
+    return helper.make_tensor_value_info(name, elem_type, shape)
+
+
+def _model(graph: onnx.GraphProto) -> onnx.ModelProto:
+    # Drop constants no node reads (e.g. the Unsqueeze axes of a single-output export), or
+    # onnxruntime warns about them on every session it opens.
+    used = {name for node in graph.node for name in node.input}
+    kept = [init for init in graph.initializer if init.name in used]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", OPSET)],
+        producer_name="lumen-gallery-tests",
+    )
+    model.ir_version = IR_VERSION
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def _save(model: onnx.ModelProto, path: Path) -> None:
+    onnx.save_model(model, str(path))
