@@ -261,10 +261,16 @@ class Store:
 
         Returns the model's new generation, which the vector index records when it adds them.
         """
+        if len(ids) != len(vectors):
+            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
         with self.transaction():
             self.db.executemany(
                 "UPDATE files SET width = ?, height = ?, taken_at = ?, error = NULL WHERE id = ?",
                 [(d.width, d.height, d.taken_at, d.file_id) for d in decoded])
+            dim = self.db.execute("SELECT dim FROM models WHERE id = ?", (model_id,)).fetchone()[0]
+            if len(ids) and vectors.shape[1] != dim:
+                raise LibraryError(f"{vectors.shape[1]}-d vectors for a {dim}-d model index.",
+                                   "This is a bug; please report it with the log file.")
             self.db.executemany(
                 "INSERT OR REPLACE INTO embeddings(model_id, file_id, vector) "
                 "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM files WHERE id = ?)",

@@ -39,5 +39,5 @@ def is_allocation_failure(exc: BaseException) -> bool:
     text = str(exc).lower()
     return any(
         marker in text
-        for marker in ("failed to allocate", "out of memory", "bfcarena", "cudamalloc", "oom")
+        for marker in ("failed to allocate", "out of memory", "bfcarena", "cudamalloc", "available memory of")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,12 @@ class OnnxTower:
     """One ONNX graph (image or text) with its inputs described from the session."""
 
     def __init__(self, path: Path, device: str, threads: int | None, preferred: tuple[str, ...],
-                 cache_dir: Path | None = None) -> None:
+                 cache_dir: Path | None = None,
+                 session_config: Mapping[str, str] | None = None) -> None:
         started = time.perf_counter()
         try:
             self.session, self.report = create_session(
-                path, device, threads=threads, cache_dir=cache_dir
+                path, device, threads=threads, cache_dir=cache_dir, config=session_config
             )
         except ort.capi.onnxruntime_pybind11_state.Fail as exc:  # type: ignore[attr-defined]
             raise ModelError(f"The model file {path} cannot be loaded: {exc}.",
@@ -99,8 +100,11 @@ class ClipModel:
     """A CLIP-style model from a folder; each tower loads on first use and stays loaded."""
 
     def __init__(self, folder: ModelFolder, *, device: str = "auto", threads: int | None = None,
-                 batch_size: int | None = None, cache_dir: Path | None = None) -> None:
+                 batch_size: int | None = None, cache_dir: Path | None = None,
+                 session_config: Mapping[str, str] | None = None) -> None:
+        """`session_config` passes ONNX Runtime session config entries through unchanged."""
         self.folder = folder
+        self.session_config = dict(session_config or {})
         self.device = device
         self.threads = threads
         self.cache_dir = cache_dir
@@ -135,7 +139,7 @@ class ClipModel:
         with self._lock:
             if self._image is None:
                 tower = OnnxTower(self.folder.visual, self.device, self.threads, _IMAGE_OUTPUTS,
-                                  self.cache_dir)
+                                  self.cache_dir, self.session_config)
                 self._check_dim(tower, "image")
                 self._image = tower
             return self._image
@@ -145,7 +149,7 @@ class ClipModel:
         with self._lock:
             if self._text is None:
                 tower = OnnxTower(self.folder.textual, self.device, self.threads, _TEXT_OUTPUTS,
-                                  self.cache_dir)
+                                  self.cache_dir, self.session_config)
                 self._check_dim(tower, "text")
                 self._text = tower
             return self._text

@@ -11,6 +11,7 @@ import ctypes
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,7 +195,9 @@ def provider_options(provider: str, cache_dir: Path | None) -> dict[str, str]:
     return {}
 
 
-def session_options(threads: int | None) -> ort.SessionOptions:
+def session_options(
+    threads: int | None, config: Mapping[str, str] | None = None
+) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
@@ -203,6 +206,8 @@ def session_options(threads: int | None) -> ort.SessionOptions:
         options.inter_op_num_threads = 1
     # Decode threads run beside inference: spinning ORT workers would steal their cores.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    for key, value in (config or {}).items():
+        options.add_session_config_entry(key, value)
     return options
 
 
@@ -212,6 +217,7 @@ def create_session(
     *,
     threads: int | None = None,
     cache_dir: Path | None = None,
+    config: Mapping[str, str] | None = None,
 ) -> tuple[ort.InferenceSession, DeviceReport]:
     """Create a session on the best provider and report what really runs."""
     available = available_providers()
@@ -221,7 +227,7 @@ def create_session(
         _preload_gpu_libraries()
     providers = [(p, provider_options(p, cache_dir)) for p in requested]
     session = ort.InferenceSession(
-        os.fspath(model_path), sess_options=session_options(threads), providers=providers
+        os.fspath(model_path), sess_options=session_options(threads, config), providers=providers
     )
     report.active = list(session.get_providers())
     wanted = requested[0]

@@ -1,0 +1,76 @@
+"""Shared fixtures: every test runs with LUMEN_HOME in a temp dir (never the user's folders)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.tiny_models import build_clip_folder
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def lumen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "lumen-home"
+    monkeypatch.setenv("LUMEN_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny model folders in both layouts, built once per test session."""
+    base = tmp_path_factory.mktemp("models")
+    return {
+        "colour-hf": build_clip_folder(base / "colour-hf", layout="hf", kind="colour"),
+        "colour-immich": build_clip_folder(base / "colour-immich", layout="immich",
+                                           kind="colour"),
+        "random-hf": build_clip_folder(base / "random-hf", layout="hf", kind="random",
+                                       attention_mask=True),
+        "random-immich": build_clip_folder(base / "random-immich", layout="immich",
+                                           kind="random"),
+    }
+
+
+@pytest.fixture
+def copy_tree(tmp_path: Path) -> Callable[[Path, str], Path]:
+    def copy(source: Path, name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(source, target)
+        target.chmod(0o755)
+        for item in target.rglob("*"):
+            item.chmod(0o755 if item.is_dir() else 0o644)
+        return target
+
+    return copy
+
+
+RunResult = subprocess.CompletedProcess[str]
+
+
+@pytest.fixture
+def gallery_cli(lumen_home: Path) -> Callable[..., RunResult]:
+    """Run the real command line in a subprocess, as a user or a script would."""
+
+    def run(*args: str, check: bool = True) -> RunResult:
+        result = subprocess.run([sys.executable, "-m", "gallery", *args], capture_output=True,
+                                text=True, timeout=300, cwd=REPO)
+        if check and result.returncode != 0:
+            raise AssertionError(f"gallery {' '.join(args)} exited {result.returncode}:\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    return run
+
+
+def parse_json(result: RunResult) -> Any:
+    return json.loads(result.stdout)

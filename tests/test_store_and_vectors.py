@@ -1,0 +1,174 @@
+"""SQLite store and hnswlib index with real files: diffs, batches, crash catch-up, rebuilds."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gallery.errors import LibraryError
+from gallery.library.library import Library
+from gallery.library.store import SCHEMA_VERSION, Decoded, ScannedFile, Store
+from gallery.library.vectors import VectorIndex
+from gallery.paths import app_paths
+
+DIM = 8
+
+
+def _vectors(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _store_with_files(tmp_path: Path, n: int) -> tuple[Store, int, list[int]]:
+    store = Store(tmp_path / "lib.sqlite3")
+    root = store.add_root("/photos")
+    store.apply_scan(root, [ScannedFile(f"/photos/{i}.jpg", 100 + i, 1000 + i) for i in range(n)])
+    ids = sorted(row.id for row in store.files_under(root).values())
+    return store, root, ids
+
+
+def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "lib.sqlite3")
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    raw = sqlite3.connect(tmp_path / "lib.sqlite3")
+    raw.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(LibraryError, match="newer Lumen Gallery"):
+        Store(tmp_path / "lib.sqlite3")
+
+
+def test_scan_diff_new_changed_vanished(tmp_path: Path) -> None:
+    store, root, ids = _store_with_files(tmp_path, 3)
+    scanned = [
+        ScannedFile("/photos/0.jpg", 100, 1000),  # unchanged
+        ScannedFile("/photos/1.jpg", 999, 1001),  # changed size
+        ScannedFile("/photos/new.jpg", 5, 5),  # new
+    ]  # 2.jpg vanished
+    diff = store.apply_scan(root, scanned)
+    assert (diff.new, diff.updated, diff.unchanged) == (1, 1, 1)
+    assert sorted(diff.removed_ids) == [ids[1], ids[2]]
+    rows = store.files_under(root)
+    assert set(rows) == {"/photos/0.jpg", "/photos/1.jpg", "/photos/new.jpg"}
+    assert rows["/photos/1.jpg"].id > max(ids), "a changed file gets a fresh id (label)"
+
+
+def test_commit_batch_is_atomic_and_counts(tmp_path: Path) -> None:
+    store, _, ids = _store_with_files(tmp_path, 4)
+    model = store.model_id("m", DIM)
+    vectors = _vectors(2)
+    generation = store.commit_batch(
+        model, [Decoded(ids[0], 10, 20, None), Decoded(ids[1], 30, 40, 1.5e9)], ids[:2], vectors,
+        [(ids[2], "empty file")])
+    assert generation == store.generation(model) == 1
+    counts = store.counts(model)
+    assert (counts.files, counts.indexed, counts.failed, counts.pending) == (4, 2, 1, 1)
+    assert [r.id for r in store.pending(model)] == [ids[3]]
+    assert np.allclose(store.vector_of(model, ids[1]), vectors[1])
+    assert store.failures() == [("/photos/2.jpg", "empty file")]
+    with pytest.raises(LibraryError):
+        store.commit_batch(model, [Decoded(ids[3], 1, 1, None)], [ids[3]],
+                           np.zeros((1, DIM + 1), dtype=np.float32), [])
+    assert store.counts(model).indexed == 2, "a failed batch commits nothing"
+    width = store.db.execute("SELECT width FROM files WHERE id = ?", (ids[3],)).fetchone()[0]
+    assert width is None, "the batch's metadata was rolled back with it"
+
+
+def test_model_dimension_is_fixed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "lib.sqlite3")
+    store.model_id("m", DIM)
+    with pytest.raises(LibraryError, match="8-d vectors"):
+        store.model_id("m", 16)
+
+
+def _index(store: Store, tmp_path: Path) -> VectorIndex:
+    return VectorIndex(store, store.model_id("m", DIM), DIM, tmp_path / "m.hnsw")
+
+
+def test_query_ranks_and_clamps_k(tmp_path: Path) -> None:
+    store, _, ids = _store_with_files(tmp_path, 5)
+    index = _index(store, tmp_path)
+    vectors = _vectors(5)
+    gen = store.commit_batch(index.model_id, [], ids, vectors, [])
+    index.add(ids, vectors, gen)
+    hits = index.query(vectors[3], k=50)
+    assert len(hits) == 5
+    assert hits[0][0] == ids[3] and hits[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    index.remove([ids[3]])
+    assert ids[3] not in {label for label, _ in index.query(vectors[3], k=50)}
+    assert len(index.query(vectors[3], k=50)) == 4
+
+
+def test_saved_index_reopens_without_rebuild(tmp_path: Path, caplog: pytest.LogCaptureFixture
+                                             ) -> None:
+    store, _, ids = _store_with_files(tmp_path, 20)
+    index = _index(store, tmp_path)
+    vectors = _vectors(20)
+    index.add(ids, vectors, store.commit_batch(index.model_id, [], ids, vectors, []))
+    index.save()
+    meta = json.loads((tmp_path / "m.hnsw.json").read_text())
+    assert meta == {"generation": 1, "dim": DIM, "count": 20}
+    caplog.set_level("INFO")
+    reopened = _index(store, tmp_path)
+    assert reopened.labels() == set(ids)
+    assert "Rebuilt" not in caplog.text and "caught up" not in caplog.text
+
+
+def test_crash_before_save_is_caught_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """SQLite committed more than the saved index holds (a crash between saves)."""
+    store, root, ids = _store_with_files(tmp_path, 30)
+    index = _index(store, tmp_path)
+    vectors = _vectors(30)
+    index.add(ids[:10], vectors[:10],
+              store.commit_batch(index.model_id, [], ids[:10], vectors[:10], []))
+    index.save()
+    store.commit_batch(index.model_id, [], ids[10:], vectors[10:], [])  # never added, never saved
+    diff = store.apply_scan(root, [ScannedFile(f"/photos/{i}.jpg", 100 + i, 1000 + i)
+                                   for i in range(1, 30)])  # 0.jpg vanished
+    assert diff.removed_ids == [ids[0]]
+    caplog.set_level("INFO")
+    reopened = _index(store, tmp_path)
+    assert "caught up" in caplog.text
+    assert reopened.labels() == set(ids[1:])
+    top = reopened.query(vectors[25], k=1)
+    assert top[0][0] == ids[25]
+    assert ids[0] not in {label for label, _ in reopened.query(vectors[0], k=29)}
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage"])
+def test_damaged_index_is_rebuilt_from_sqlite(tmp_path: Path, damage: str,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    store, _, ids = _store_with_files(tmp_path, 50)
+    index = _index(store, tmp_path)
+    vectors = _vectors(50)
+    index.add(ids, vectors, store.commit_batch(index.model_id, [], ids, vectors, []))
+    index.save()
+    path = tmp_path / "m.hnsw"
+    if damage == "missing":
+        path.unlink()
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    else:
+        path.write_bytes(b"\x00garbage" * 100)
+    caplog.set_level("INFO")
+    rebuilt = _index(store, tmp_path)
+    assert rebuilt.labels() == set(ids)
+    assert rebuilt.query(vectors[7], k=1)[0][0] == ids[7]
+    assert "rebuild" in caplog.text.lower()
+
+
+def test_library_keeps_one_index_per_model(tmp_path: Path) -> None:
+    paths = app_paths().ensure()
+    with Library(paths) as library:
+        a = library.vector_index("model/a", 8)
+        b = library.vector_index("model-b", 16)
+        assert a is library.vector_index("model/a", 8)
+        assert a.path != b.path and a.path.suffix == b.path.suffix == ".hnsw"
+    assert sorted(p.name for p in paths.indexes.glob("*.hnsw")) == ["model-b.hnsw", "model_a.hnsw"]
