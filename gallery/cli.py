@@ -58,8 +58,17 @@ def _print_json(data: Any) -> None:
 def cmd_models_list(ctx: _Context, args: argparse.Namespace) -> int:
     models = ctx.registry().installed()
     default = ctx.settings.default_model or (models[0].name if len(models) == 1 else None)
-    rows = [{"name": m.name, "installed": True, "default": m.name == default, "layout": m.layout,
-             "path": str(m.path), "size": m.size_bytes} for m in models]
+    rows = [
+        {
+            "name": m.name,
+            "installed": True,
+            "default": m.name == default,
+            "layout": m.layout,
+            "path": str(m.path),
+            "size": m.size_bytes,
+        }
+        for m in models
+    ]
     if args.json:
         _print_json(rows)
     elif not rows:
@@ -67,8 +76,10 @@ def cmd_models_list(ctx: _Context, args: argparse.Namespace) -> int:
     else:
         for row in rows:
             mark = "*" if row["default"] else " "
-            print(f"{mark} {row['name']:<32} {row['layout']:<7} {row['size'] / 1e6:8.1f} MB  "
-                  f"{row['path']}")
+            print(
+                f"{mark} {row['name']:<32} {row['layout']:<7} {row['size'] / 1e6:8.1f} MB  "
+                f"{row['path']}"
+            )
     return 0
 
 
@@ -101,8 +112,9 @@ def cmd_index(ctx: _Context, args: argparse.Namespace) -> int:
     model = ctx.model(args)
     cancel = threading.Event()
     with Library(ctx.paths) as library:
-        indexer = Indexer(library, model, decode_threads=args.threads,
-                          excluded=ctx.settings.excluded_patterns)
+        indexer = Indexer(
+            library, model, decode_threads=args.threads, excluded=ctx.settings.excluded_patterns
+        )
         progress = _progress_printer(sys.stderr.isatty())
         try:
             summary = indexer.run([Path(p) for p in args.paths], progress, cancel)
@@ -116,10 +128,12 @@ def cmd_index(ctx: _Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
     else:
-        print(f"{summary.scanned} scanned, {summary.new} new, {summary.updated} updated, "
-              f"{summary.removed} removed, {summary.embedded} embedded, {summary.failed} failed, "
-              f"{summary.skipped} skipped in {summary.seconds:.1f} s on {summary.device} "
-              f"(batch {summary.batch_size})")
+        print(
+            f"{summary.scanned} scanned, {summary.new} new, {summary.updated} updated, "
+            f"{summary.removed} removed, {summary.embedded} embedded, {summary.failed} failed, "
+            f"{summary.skipped} skipped in {summary.seconds:.1f} s on {summary.device} "
+            f"(batch {summary.batch_size})"
+        )
         if summary.failed:
             print("See the failed files with: gallery status")
     return 130 if summary.cancelled else 0
@@ -164,39 +178,50 @@ def cmd_status(ctx: _Context, args: argparse.Namespace) -> int:
     store = Store(ctx.paths.library_db)
     try:
         names = [args.model] if args.model else store.model_names()
-        models = {}
+        models: dict[str, dict[str, int]] = {}
         for name in names:
-            row = store.db.execute("SELECT id FROM models WHERE name = ?", (name,)).fetchone()
-            counts = store.counts(row[0] if row else None)
-            models[name] = {"indexed": counts.indexed, "failed": counts.failed,
-                            "pending": counts.pending}
-        totals = store.counts(None)
-        data = {
-            "roots": store.roots(),
-            "files": totals.files,
-            "models": models,
-            "failed_files": [{"path": p, "reason": r} for p, r in store.failures()],
-        }
+            counts = store.counts(store.find_model(name))
+            models[name] = {
+                "indexed": counts.indexed,
+                "failed": counts.failed,
+                "pending": counts.pending,
+            }
+        roots = store.roots()
+        files = store.counts(None).files
+        failures = [{"path": p, "reason": r} for p, r in store.failures()]
     finally:
         store.close()
     if args.json:
-        _print_json(data)
+        _print_json({"roots": roots, "files": files, "models": models, "failed_files": failures})
         return 0
-    print(f"{data['files']} files in {len(data['roots'])} folder(s)")
-    for name, counts in models.items():
-        print(f"  {name}: {counts['indexed']} indexed, {counts['failed']} failed, "
-              f"{counts['pending']} pending")
-    for item in data["failed_files"]:
+    print(f"{files} files in {len(roots)} folder(s)")
+    for name, row in models.items():
+        print(
+            f"  {name}: {row['indexed']} indexed, {row['failed']} failed, {row['pending']} pending"
+        )
+    for item in failures:
         print(f"  failed: {item['path']}: {item['reason']}")
     return 0
 
 
 def _versions() -> dict[str, str]:
-    found = {"lumen-gallery": __version__, "python": platform.python_version(),
-             "platform": platform.platform()}
-    for dist in ("onnxruntime-gpu", "onnxruntime", "numpy", "pillow", "pillow-heif",
-                 "pillow-jxl-plugin", "hnswlib", "tokenizers", "platformdirs",
-                 "PySide6-Essentials"):
+    found = {
+        "lumen-gallery": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    for dist in (
+        "onnxruntime-gpu",
+        "onnxruntime",
+        "numpy",
+        "pillow",
+        "pillow-heif",
+        "pillow-jxl-plugin",
+        "hnswlib",
+        "tokenizers",
+        "platformdirs",
+        "PySide6-Essentials",
+    ):
         try:
             found[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -211,12 +236,17 @@ def cmd_doctor(ctx: _Context, args: argparse.Namespace) -> int:
         "versions": _versions(),
         "paths": ctx.paths.as_dict(),
         "providers_available": providers.available_providers(),
-        "settings": {"default_model": ctx.settings.default_model, "device": ctx.settings.device,
-                     "batch_size": ctx.settings.batch_size},
+        "settings": {
+            "default_model": ctx.settings.default_model,
+            "device": ctx.settings.device,
+            "batch_size": ctx.settings.batch_size,
+        },
     }
     if providers.CUDA in data["providers_available"]:
-        data["cuda"] = {"driver_present": providers.nvidia_driver_present(),
-                        "diagnosis": providers.diagnose_cuda()}
+        data["cuda"] = {
+            "driver_present": providers.nvidia_driver_present(),
+            "diagnosis": providers.diagnose_cuda(),
+        }
     try:
         model = ctx.model(args)
         data["model"] = model.name
@@ -263,8 +293,10 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gallery", description="Lumen Gallery: find photos by what is in them. "
-        "Run without arguments to open the app.")
+        prog="gallery",
+        description="Lumen Gallery: find photos by what is in them. "
+        "Run without arguments to open the app.",
+    )
     parser.add_argument("--version", action="version", version=f"Lumen Gallery {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log INFO to the console")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -287,8 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)
 
-    for name, helptext, arg in (("search", "find photos by text", "text"),
-                                ("similar", "find photos like one photo", "file")):
+    for name, helptext, arg in (
+        ("search", "find photos by text", "text"),
+        ("similar", "find photos like one photo", "file"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument(arg)
         _add_model_options(p)
@@ -313,13 +347,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = app_paths().ensure()
     log_file = setup_logging(
-        paths.log, console_level=logging.INFO if args.verbose else logging.WARNING)
+        paths.log, console_level=logging.INFO if args.verbose else logging.WARNING
+    )
     log.debug("Command line: %s", sys.argv if argv is None else list(argv))
     func = getattr(args, "func", cmd_gui)
     try:
         return int(func(_Context(paths), args))
     except UserError as exc:
-        log.warning("%s", exc)
+        log.info("Stopped with a message for the user: %s", exc)
         print(f"error: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(exc.hint, file=sys.stderr)

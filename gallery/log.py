@@ -14,6 +14,7 @@ from pathlib import Path
 from gallery import __version__
 
 LOG_FILE_NAME = "lumen-gallery.log"
+_installed: list[logging.Handler] = []  # ours, so a second setup replaces them
 _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 
 
@@ -22,10 +23,10 @@ def setup_logging(log_dir: Path, *, console_level: int = logging.WARNING) -> Pat
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / LOG_FILE_NAME
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_lumen", False):
-            root.removeHandler(handler)
-            handler.close()
+    while _installed:
+        old = _installed.pop()
+        root.removeHandler(old)
+        old.close()
     file_handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
     )
@@ -35,12 +36,15 @@ def setup_logging(log_dir: Path, *, console_level: int = logging.WARNING) -> Pat
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     for handler in (file_handler, console):
-        handler._lumen = True  # type: ignore[attr-defined]
+        _installed.append(handler)
         root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     for noisy in ("PIL", "urllib3", "filelock", "huggingface_hub"):
         logging.getLogger(noisy).setLevel(logging.INFO)
     logging.getLogger("gallery").info(
-        "Lumen Gallery %s, Python %s, %s", __version__, platform.python_version(), platform.platform()
+        "Lumen Gallery %s, Python %s, %s",
+        __version__,
+        platform.python_version(),
+        platform.platform(),
     )
     return log_file

@@ -32,12 +32,11 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("models")
     return {
         "colour-hf": build_clip_folder(base / "colour-hf", layout="hf", kind="colour"),
-        "colour-immich": build_clip_folder(base / "colour-immich", layout="immich",
-                                           kind="colour"),
-        "random-hf": build_clip_folder(base / "random-hf", layout="hf", kind="random",
-                                       attention_mask=True),
-        "random-immich": build_clip_folder(base / "random-immich", layout="immich",
-                                           kind="random"),
+        "colour-immich": build_clip_folder(base / "colour-immich", layout="immich", kind="colour"),
+        "random-hf": build_clip_folder(
+            base / "random-hf", layout="hf", kind="random", attention_mask=True
+        ),
+        "random-immich": build_clip_folder(base / "random-immich", layout="immich", kind="random"),
     }
 
 
@@ -62,11 +61,18 @@ def gallery_cli(lumen_home: Path) -> Callable[..., RunResult]:
     """Run the real command line in a subprocess, as a user or a script would."""
 
     def run(*args: str, check: bool = True) -> RunResult:
-        result = subprocess.run([sys.executable, "-m", "gallery", *args], capture_output=True,
-                                text=True, timeout=300, cwd=REPO)
+        result = subprocess.run(
+            [sys.executable, "-m", "gallery", *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,
+        )
         if check and result.returncode != 0:
-            raise AssertionError(f"gallery {' '.join(args)} exited {result.returncode}:\n"
-                                 f"{result.stdout}\n{result.stderr}")
+            raise AssertionError(
+                f"gallery {' '.join(args)} exited {result.returncode}:\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
         return result
 
     return run

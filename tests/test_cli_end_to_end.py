@@ -37,8 +37,9 @@ def _photo_folder(root: Path) -> dict[str, Path]:
     return colours
 
 
-def test_index_search_and_incremental_runs(tmp_path: Path, gallery_cli: Cli,
-                                           model_dirs: dict[str, Path]) -> None:
+def test_index_search_and_incremental_runs(
+    tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Path]
+) -> None:
     gallery_cli("models", "import", str(model_dirs["colour-hf"]), "--name", "colours")
     photos = tmp_path / "photos"
     colours = _photo_folder(photos)
@@ -56,7 +57,10 @@ def test_index_search_and_incremental_runs(tmp_path: Path, gallery_cli: Cli,
 
     status = parse_json(gallery_cli("status", "--json"))
     assert status["models"]["colours"] == {
-        "indexed": expected_total - expected_failed, "failed": expected_failed, "pending": 0}
+        "indexed": expected_total - expected_failed,
+        "failed": expected_failed,
+        "pending": 0,
+    }
     reasons = {Path(item["path"]).name: item["reason"] for item in status["failed_files"]}
     assert set(reasons) == set(BROKEN) | broken_corpus
     assert reasons["empty.jpg"] == "empty file"
@@ -95,8 +99,9 @@ def test_index_search_and_incremental_runs(tmp_path: Path, gallery_cli: Cli,
     assert len(similar) == 3
 
 
-def test_immich_layout_end_to_end(tmp_path: Path, gallery_cli: Cli,
-                                  model_dirs: dict[str, Path]) -> None:
+def test_immich_layout_end_to_end(
+    tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Path]
+) -> None:
     gallery_cli("models", "import", str(model_dirs["colour-immich"]))
     photos = tmp_path / "photos"
     for name in ("green", "purple", "white"):
@@ -107,8 +112,9 @@ def test_immich_layout_end_to_end(tmp_path: Path, gallery_cli: Cli,
     assert Path(top[0]["path"]).name == "purple.png"
 
 
-def test_models_list_status_and_doctor(gallery_cli: Cli, model_dirs: dict[str, Path],
-                                       lumen_home: Path) -> None:
+def test_models_list_status_and_doctor(
+    gallery_cli: Cli, model_dirs: dict[str, Path], lumen_home: Path
+) -> None:
     assert parse_json(gallery_cli("models", "list", "--json")) == []
     gallery_cli("models", "import", str(model_dirs["random-hf"]), "--name", "rnd")
     listed = parse_json(gallery_cli("models", "list", "--json"))

@@ -54,7 +54,8 @@ def test_read_both_layouts(layout: str, model_dirs: dict[str, Path]) -> None:
 
 
 def test_tensor_names_dtypes_and_batching_come_from_the_session(
-        model_dirs: dict[str, Path]) -> None:
+    model_dirs: dict[str, Path],
+) -> None:
     immich = ClipModel.from_path(model_dirs["random-immich"], device="cpu")
     hf = ClipModel.from_path(model_dirs["random-hf"], device="cpu")
     assert immich.image_tower.fixed_batch == 1 and hf.image_tower.fixed_batch is None
@@ -81,16 +82,22 @@ def test_zero_vector_does_not_become_nan(model_dirs: dict[str, Path]) -> None:
 
 
 @pytest.mark.parametrize("layout", ["hf", "immich"])
-def test_planted_meaning_through_preprocess_and_text(layout: str,
-                                                     model_dirs: dict[str, Path]) -> None:
+def test_planted_meaning_through_preprocess_and_text(
+    layout: str, model_dirs: dict[str, Path]
+) -> None:
     from PIL import Image
 
     model = ClipModel.from_path(model_dirs[f"colour-{layout}"], device="cpu")
     spec = model.folder.preprocess
     names = list(COLOURS)
-    pixels = np.stack([
-        image_tensor(Image.new("RGB", (300, 200), tuple(int(c * 255) for c in COLOURS[n])), spec)
-        for n in names])
+    pixels = np.stack(
+        [
+            image_tensor(
+                Image.new("RGB", (300, 200), tuple(int(c * 255) for c in COLOURS[n])), spec
+            )
+            for n in names
+        ]
+    )
     images = model.embed_image_tensors(pixels)
     texts = model.embed_texts([f"a {n} thing" for n in names])
     scores = texts @ images.T
@@ -117,8 +124,17 @@ def test_incomplete_and_foreign_folders_are_refused(tmp_path: Path) -> None:
         read_model_folder(tmp_path)
 
 
-def test_registry_imports_atomically_and_resolves(tmp_path: Path,
-                                                  model_dirs: dict[str, Path]) -> None:
+def test_corrupt_onnx_file_is_a_clear_model_error(tmp_path: Path) -> None:
+    folder = build_clip_folder(tmp_path / "corrupt", layout="hf", kind="random")
+    (folder / "onnx" / "vision_model.onnx").write_bytes(b"\x08garbage" * 64)
+    with pytest.raises(ModelError, match=r"vision_model\.onnx cannot be loaded"):
+        ModelRegistry(tmp_path / "installed").import_folder(folder)
+    assert not (tmp_path / "installed" / "corrupt").exists()
+
+
+def test_registry_imports_atomically_and_resolves(
+    tmp_path: Path, model_dirs: dict[str, Path]
+) -> None:
     registry = ModelRegistry(tmp_path / "models")
     with pytest.raises(ModelNotFoundError, match="No model is installed"):
         registry.resolve(None)
@@ -166,28 +182,38 @@ def _memory_hungry_vision_model(path: Path, dim: int) -> None:
     out = helper.make_tensor_value_info("image_embeds", TensorProto.FLOAT, ["b", dim])
     weights = np.random.default_rng(1).normal(size=(3, dim)).astype(np.float32)
     graph = helper.make_graph(
-        [helper.make_node("Mul", ["pixel_values", "two"], ["m1"]),
-         helper.make_node("Mul", ["m1", "two"], ["m2"]),
-         helper.make_node("ReduceMean", ["m2"], ["pooled"], axes=[2, 3], keepdims=0),
-         helper.make_node("MatMul", ["pooled", "w"], ["image_embeds"])],
-        "hungry", [pixels], [out],
-        [numpy_helper.from_array(np.array(2.0, np.float32), "two"),
-         numpy_helper.from_array(weights, "w")])
+        [
+            helper.make_node("Mul", ["pixel_values", "two"], ["m1"]),
+            helper.make_node("Mul", ["m1", "two"], ["m2"]),
+            helper.make_node("ReduceMean", ["m2"], ["pooled"], axes=[2, 3], keepdims=0),
+            helper.make_node("MatMul", ["pooled", "w"], ["image_embeds"]),
+        ],
+        "hungry",
+        [pixels],
+        [out],
+        [
+            numpy_helper.from_array(np.array(2.0, np.float32), "two"),
+            numpy_helper.from_array(weights, "w"),
+        ],
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 9
     onnx.save(model, path)
 
 
-def test_allocation_failure_halves_the_batch_and_retries(tmp_path: Path,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_allocation_failure_halves_the_batch_and_retries(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """A real ONNX Runtime arena with an 8 MB cap runs out of memory at batch 8."""
     folder = build_clip_folder(tmp_path / "hungry", layout="hf", kind="random")
     _memory_hungry_vision_model(folder / "onnx" / "vision_model.onnx", 16)
-    info = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0,
-                             ort.OrtMemType.DEFAULT)
+    info = ort.OrtMemoryInfo(
+        "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+    )
     ort.create_and_register_allocator(info, ort.OrtArenaCfg(8 * 1024 * 1024, -1, -1, -1))
-    capped = ClipModel.from_path(folder, device="cpu",
-                                 session_config={"session.use_env_allocators": "1"})
+    capped = ClipModel.from_path(
+        folder, device="cpu", session_config={"session.use_env_allocators": "1"}
+    )
     free = ClipModel.from_path(folder, device="cpu")
     pixels = np.random.default_rng(0).normal(size=(8, 3, 224, 224)).astype(np.float32)
     retries: list[int] = []
@@ -213,11 +239,14 @@ def test_provider_choice_and_device_report(model_dirs: dict[str, Path]) -> None:
     assert report.runtime_version == ort.__version__
 
 
-@pytest.mark.skipif("CUDAExecutionProvider" not in ort.get_available_providers()
-                    or providers.nvidia_driver_present(),
-                    reason="needs an ONNX Runtime with CUDA on a machine without an NVIDIA GPU")
-def test_silent_cuda_fallback_is_caught_and_explained(model_dirs: dict[str, Path],
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.skipif(
+    "CUDAExecutionProvider" not in ort.get_available_providers()
+    or providers.nvidia_driver_present(),
+    reason="needs an ONNX Runtime with CUDA on a machine without an NVIDIA GPU",
+)
+def test_silent_cuda_fallback_is_caught_and_explained(
+    model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     report = ClipModel.from_path(model_dirs["random-hf"], device="cuda").report
     assert report.requested[0] == "CUDAExecutionProvider"
@@ -226,3 +255,18 @@ def test_silent_cuda_fallback_is_caught_and_explained(model_dirs: dict[str, Path
     assert report.summary().startswith("CPU — CUDA unavailable: no NVIDIA driver")
     warning = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert warning and "CUDA unavailable" in warning[0].getMessage()
+
+
+@pytest.mark.skipif(
+    "CUDAExecutionProvider" not in ort.get_available_providers()
+    or providers.nvidia_driver_present(),
+    reason="needs an ONNX Runtime with CUDA on a machine without an NVIDIA GPU",
+)
+def test_auto_on_a_machine_without_gpu_says_why_at_info(
+    model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    report = ClipModel.from_path(model_dirs["random-hf"], device="auto").report
+    assert report.requested == ["CPUExecutionProvider"]
+    assert report.summary().startswith("CPU — CUDA unavailable: no NVIDIA driver")
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -25,8 +25,13 @@ def test_finds_images_by_content_and_any_extension_case(tmp_path: Path) -> None:
     (tmp_path / "sub" / "disguised.dat").write_bytes(jpeg)
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "empty.jpeg").write_bytes(b"")  # a candidate by name: recorded, not ignored
-    assert _names(tmp_path) == {"a.jpg", "sub/B.JPG", "sub/deeper/c.PnG", "sub/disguised.dat",
-                                "empty.jpeg"}
+    assert _names(tmp_path) == {
+        "a.jpg",
+        "sub/B.JPG",
+        "sub/deeper/c.PnG",
+        "sub/disguised.dat",
+        "empty.jpeg",
+    }
 
 
 def test_skips_hidden_nas_and_excluded_folders(tmp_path: Path) -> None:
@@ -38,8 +43,8 @@ def test_skips_hidden_nas_and_excluded_folders(tmp_path: Path) -> None:
 
 def test_symlink_loops_are_walked_once(tmp_path: Path) -> None:
     solid_colour_image(tmp_path / "a" / "x.jpg", "red")
-    os.symlink(tmp_path, tmp_path / "a" / "loop")
-    os.symlink(tmp_path / "a", tmp_path / "alias")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)
+    (tmp_path / "alias").symlink_to(tmp_path / "a")
     found = list(scan(tmp_path))
     assert len(found) == 1, [f.path for f in found]
 

@@ -21,7 +21,8 @@ DIM = 8
 def _vectors(n: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     v = rng.normal(size=(n, DIM)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+    unit: np.ndarray = v / np.linalg.norm(v, axis=1, keepdims=True)
+    return unit
 
 
 def _store_with_files(tmp_path: Path, n: int) -> tuple[Store, int, list[int]]:
@@ -64,17 +65,27 @@ def test_commit_batch_is_atomic_and_counts(tmp_path: Path) -> None:
     model = store.model_id("m", DIM)
     vectors = _vectors(2)
     generation = store.commit_batch(
-        model, [Decoded(ids[0], 10, 20, None), Decoded(ids[1], 30, 40, 1.5e9)], ids[:2], vectors,
-        [(ids[2], "empty file")])
+        model,
+        [Decoded(ids[0], 10, 20, None), Decoded(ids[1], 30, 40, 1.5e9)],
+        ids[:2],
+        vectors,
+        [(ids[2], "empty file")],
+    )
     assert generation == store.generation(model) == 1
     counts = store.counts(model)
     assert (counts.files, counts.indexed, counts.failed, counts.pending) == (4, 2, 1, 1)
     assert [r.id for r in store.pending(model)] == [ids[3]]
-    assert np.allclose(store.vector_of(model, ids[1]), vectors[1])
+    stored = store.vector_of(model, ids[1])
+    assert stored is not None and np.allclose(stored, vectors[1])
     assert store.failures() == [("/photos/2.jpg", "empty file")]
     with pytest.raises(LibraryError):
-        store.commit_batch(model, [Decoded(ids[3], 1, 1, None)], [ids[3]],
-                           np.zeros((1, DIM + 1), dtype=np.float32), [])
+        store.commit_batch(
+            model,
+            [Decoded(ids[3], 1, 1, None)],
+            [ids[3]],
+            np.zeros((1, DIM + 1), dtype=np.float32),
+            [],
+        )
     assert store.counts(model).indexed == 2, "a failed batch commits nothing"
     width = store.db.execute("SELECT width FROM files WHERE id = ?", (ids[3],)).fetchone()[0]
     assert width is None, "the batch's metadata was rolled back with it"
@@ -106,8 +117,9 @@ def test_query_ranks_and_clamps_k(tmp_path: Path) -> None:
     assert len(index.query(vectors[3], k=50)) == 4
 
 
-def test_saved_index_reopens_without_rebuild(tmp_path: Path, caplog: pytest.LogCaptureFixture
-                                             ) -> None:
+def test_saved_index_reopens_without_rebuild(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     store, _, ids = _store_with_files(tmp_path, 20)
     index = _index(store, tmp_path)
     vectors = _vectors(20)
@@ -126,12 +138,14 @@ def test_crash_before_save_is_caught_up(tmp_path: Path, caplog: pytest.LogCaptur
     store, root, ids = _store_with_files(tmp_path, 30)
     index = _index(store, tmp_path)
     vectors = _vectors(30)
-    index.add(ids[:10], vectors[:10],
-              store.commit_batch(index.model_id, [], ids[:10], vectors[:10], []))
+    index.add(
+        ids[:10], vectors[:10], store.commit_batch(index.model_id, [], ids[:10], vectors[:10], [])
+    )
     index.save()
     store.commit_batch(index.model_id, [], ids[10:], vectors[10:], [])  # never added, never saved
-    diff = store.apply_scan(root, [ScannedFile(f"/photos/{i}.jpg", 100 + i, 1000 + i)
-                                   for i in range(1, 30)])  # 0.jpg vanished
+    diff = store.apply_scan(
+        root, [ScannedFile(f"/photos/{i}.jpg", 100 + i, 1000 + i) for i in range(1, 30)]
+    )  # 0.jpg vanished
     assert diff.removed_ids == [ids[0]]
     caplog.set_level("INFO")
     reopened = _index(store, tmp_path)
@@ -143,8 +157,9 @@ def test_crash_before_save_is_caught_up(tmp_path: Path, caplog: pytest.LogCaptur
 
 
 @pytest.mark.parametrize("damage", ["missing", "truncated", "garbage"])
-def test_damaged_index_is_rebuilt_from_sqlite(tmp_path: Path, damage: str,
-                                               caplog: pytest.LogCaptureFixture) -> None:
+def test_damaged_index_is_rebuilt_from_sqlite(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
     store, _, ids = _store_with_files(tmp_path, 50)
     index = _index(store, tmp_path)
     vectors = _vectors(50)

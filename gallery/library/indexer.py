@@ -93,8 +93,15 @@ ProgressCallback = Callable[[IndexProgress], None]
 
 
 class Indexer:
-    def __init__(self, library: Library, model: ClipModel, *, decode_threads: int | None = None,
-                 excluded: Sequence[str] = (), thumbnails: bool = True) -> None:
+    def __init__(
+        self,
+        library: Library,
+        model: ClipModel,
+        *,
+        decode_threads: int | None = None,
+        excluded: Sequence[str] = (),
+        thumbnails: bool = True,
+    ) -> None:
         self.library = library
         self.model = model
         self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
@@ -113,9 +120,10 @@ class Indexer:
             width, height = decoded.original_size
             result.meta = Decoded(row.id, width, height, decoded.taken_at)
             if self.thumbnails:
-                save_thumbnail(make_thumbnail(decoded.image),
-                               thumbnail_file(self.library.paths.thumbnails, row.path, row.size,
-                                              row.mtime_ns))
+                save_thumbnail(
+                    make_thumbnail(decoded.image),
+                    thumbnail_file(self.library.paths.thumbnails, row.path, row.size, row.mtime_ns),
+                )
         except UnsupportedImageError as exc:
             result.error = exc.reason
         except OSError as exc:  # the thumbnail cache, not the photo
@@ -124,8 +132,12 @@ class Indexer:
         return result
 
     # the run -----------------------------------------------------------------------------------
-    def run(self, roots: Sequence[Path], progress: ProgressCallback | None = None,
-            cancel: threading.Event | None = None) -> IndexSummary:
+    def run(
+        self,
+        roots: Sequence[Path],
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IndexSummary:
         started = time.perf_counter()
         cancel = cancel or threading.Event()
         summary = IndexSummary(model=self.model.name, decode_threads=self.decode_threads)
@@ -135,9 +147,14 @@ class Indexer:
         batch_size = self.model.batch_size
         summary.device, summary.batch_size = report.summary(), batch_size
         index = self.library.vector_index(self.model.name, self._dim())
-        log.info("Indexing %s with %s on %s, batch %d, %d decode threads",
-                 [str(r) for r in roots], self.model.name, report.summary(), batch_size,
-                 self.decode_threads)
+        log.info(
+            "Indexing %s with %s on %s, batch %d, %d decode threads",
+            [str(r) for r in roots],
+            self.model.name,
+            report.summary(),
+            batch_size,
+            self.decode_threads,
+        )
         try:
             root_ids = self._scan_roots(roots, summary, progress, cancel, timings)
             pending = store.pending(index.model_id, root_ids)
@@ -155,9 +172,16 @@ class Indexer:
             log.info(
                 "Indexed in %.1f s: %d scanned, %d new, %d updated, %d removed, %d embedded, "
                 "%d failed, %d skipped; stages %s",
-                summary.seconds, summary.scanned, summary.new, summary.updated, summary.removed,
-                summary.embedded, summary.failed, summary.skipped,
-                {k: round(v, 2) for k, v in timings.items()})
+                summary.seconds,
+                summary.scanned,
+                summary.new,
+                summary.updated,
+                summary.removed,
+                summary.embedded,
+                summary.failed,
+                summary.skipped,
+                {k: round(v, 2) for k, v in timings.items()},
+            )
         return summary
 
     def _dim(self) -> int:
@@ -167,23 +191,29 @@ class Indexer:
         assert self.model.dim is not None
         return self.model.dim
 
-    def _scan_roots(self, roots: Sequence[Path], summary: IndexSummary,
-                    progress: ProgressCallback | None, cancel: threading.Event,
-                    timings: dict[str, float]) -> list[int]:
+    def _scan_roots(
+        self,
+        roots: Sequence[Path],
+        summary: IndexSummary,
+        progress: ProgressCallback | None,
+        cancel: threading.Event,
+        timings: dict[str, float],
+    ) -> list[int]:
         scan_started = time.perf_counter()
         root_ids = []
         for root in roots:
             root = root.expanduser().resolve()
             if not root.is_dir():
-                raise UserError(f"The folder {root} does not exist or is not a folder.",
-                                "Check the path, or reconnect the drive it is on.")
+                raise UserError(
+                    f"The folder {root} does not exist or is not a folder.",
+                    "Check the path, or reconnect the drive it is on.",
+                )
             root_id = self.library.store.add_root(str(root))
             root_ids.append(root_id)
 
             def found(count: int, where: str = str(root)) -> None:
                 if progress is not None and count % 200 == 0:
-                    progress(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None,
-                                           where))
+                    progress(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None, where))
 
             scanned = list(scan(root, self.excluded, cancel, found))
             diff = self.library.store.apply_scan(root_id, scanned)
@@ -195,9 +225,15 @@ class Indexer:
         timings["scan"] += time.perf_counter() - scan_started
         return root_ids
 
-    def _index_files(self, pending: list[FileRow], batch_size: int, summary: IndexSummary,
-                     progress: ProgressCallback | None, cancel: threading.Event,
-                     timings: dict[str, float]) -> None:
+    def _index_files(
+        self,
+        pending: list[FileRow],
+        batch_size: int,
+        summary: IndexSummary,
+        progress: ProgressCallback | None,
+        cancel: threading.Event,
+        timings: dict[str, float],
+    ) -> None:
         total = len(pending)
         if not total:
             return
@@ -218,8 +254,9 @@ class Indexer:
                         in_flight.append(pool.submit(self._decode, row))
                     if not in_flight:
                         break
-                    batch = [in_flight.popleft().result()
-                             for _ in range(min(batch_size, len(in_flight)))]
+                    batch = [
+                        in_flight.popleft().result() for _ in range(min(batch_size, len(in_flight)))
+                    ]
                     if cancel.is_set():
                         raise Cancelled("indexing cancelled")
                     self._commit(batch, index, summary, timings)
@@ -227,9 +264,17 @@ class Indexer:
                     elapsed = time.perf_counter() - started
                     rate = done / elapsed if elapsed > 0 else 0.0
                     if progress is not None:
-                        progress(IndexProgress("index", done, total, summary.failed, rate,
-                                               (total - done) / rate if rate else None,
-                                               batch[-1].row.path))
+                        progress(
+                            IndexProgress(
+                                "index",
+                                done,
+                                total,
+                                summary.failed,
+                                rate,
+                                (total - done) / rate if rate else None,
+                                batch[-1].row.path,
+                            )
+                        )
                     if time.perf_counter() - last_save > SAVE_INTERVAL_SECONDS:
                         index.save()
                         last_save = time.perf_counter()
@@ -237,31 +282,47 @@ class Indexer:
                 for future in in_flight:
                     future.cancel()
 
-    def _commit(self, batch: list[_Decoded], index: VectorIndex, summary: IndexSummary,
-                timings: dict[str, float]) -> None:
+    def _commit(
+        self,
+        batch: list[_Decoded],
+        index: VectorIndex,
+        summary: IndexSummary,
+        timings: dict[str, float],
+    ) -> None:
         timings["decode"] += sum(item.seconds for item in batch)
         good = [item for item in batch if item.tensor is not None and item.meta is not None]
-        failures = [(item.row.id, item.error or "unknown error") for item in batch
-                    if item.error is not None]
+        failures = [
+            (item.row.id, item.error or "unknown error") for item in batch if item.error is not None
+        ]
         for item in batch:
             if item.error is not None:
                 log.info("Skipping %s: %s", item.row.path, item.error)
         encode_started = time.perf_counter()
         if good:
             vectors = self.model.embed_image_tensors(
-                np.stack([item.tensor for item in good if item.tensor is not None]))
+                np.stack([item.tensor for item in good if item.tensor is not None])
+            )
         else:
             vectors = np.zeros((0, self._dim()), dtype=np.float32)
         encoded = time.perf_counter()
         timings["encode"] += encoded - encode_started
         ids = [item.row.id for item in good]
         generation = self.library.store.commit_batch(
-            index.model_id, [item.meta for item in good if item.meta is not None], ids, vectors,
-            failures)
+            index.model_id,
+            [item.meta for item in good if item.meta is not None],
+            ids,
+            vectors,
+            failures,
+        )
         index.add(ids, vectors, generation)
         timings["write"] += time.perf_counter() - encoded
         summary.embedded += len(good)
         summary.failed += len(failures)
-        log.debug("Batch of %d: %d embedded, %d failed, encode %.0f ms (%.1f img/s)", len(batch),
-                  len(good), len(failures), (encoded - encode_started) * 1000,
-                  len(good) / max(encoded - encode_started, 1e-9))
+        log.debug(
+            "Batch of %d: %d embedded, %d failed, encode %.0f ms (%.1f img/s)",
+            len(batch),
+            len(good),
+            len(failures),
+            (encoded - encode_started) * 1000,
+            len(good) / max(encoded - encode_started, 1e-9),
+        )

@@ -32,8 +32,9 @@ class Library:
             index = self._indexes.get(model_name)
             if index is None:
                 model_id = self.store.model_id(model_name, dim)
-                index = VectorIndex(self.store, model_id, dim,
-                                    self.paths.indexes / _index_file_name(model_name))
+                index = VectorIndex(
+                    self.store, model_id, dim, self.paths.indexes / _index_file_name(model_name)
+                )
                 self._indexes[model_name] = index
             return index
 

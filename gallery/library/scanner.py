@@ -16,16 +16,21 @@ from gallery.library.store import ScannedFile
 
 log = logging.getLogger(__name__)
 
-SKIPPED_DIRS = frozenset({"@eaDir", ".thumbnails", "$RECYCLE.BIN", "System Volume Information",
-                          "lost+found", "#recycle"})
+SKIPPED_DIRS = frozenset(
+    {"@eaDir", ".thumbnails", "$RECYCLE.BIN", "System Volume Information", "lost+found", "#recycle"}
+)
 
 
 def _excluded(name: str, path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
-def scan(root: Path, excluded: Sequence[str] = (), cancel: threading.Event | None = None,
-         on_found: Callable[[int], None] | None = None) -> Iterator[ScannedFile]:
+def scan(
+    root: Path,
+    excluded: Sequence[str] = (),
+    cancel: threading.Event | None = None,
+    on_found: Callable[[int], None] | None = None,
+) -> Iterator[ScannedFile]:
     """Yield every image candidate under root, depth first, each directory visited once."""
     visited: set[tuple[int, int]] = set()
     stack = [str(root)]
@@ -35,7 +40,7 @@ def scan(root: Path, excluded: Sequence[str] = (), cancel: threading.Event | Non
             raise Cancelled("scan cancelled")
         folder = stack.pop()
         try:
-            info = os.stat(folder)
+            info = Path(folder).stat()
         except OSError as exc:
             log.warning("Cannot read folder %s: %s", folder, exc)
             continue

@@ -49,7 +49,7 @@ class Searcher:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        vector = self.model.embed_texts([text])[0]
+        vector: FloatArray = self.model.embed_texts([text])[0]
         with self._lock:
             self._cache[key] = vector
             while len(self._cache) > self._cache_size:
@@ -68,8 +68,10 @@ class Searcher:
         index = self.index
         vector = None if file_id is None else store.vector_of(index.model_id, file_id)
         if file_id is None or vector is None:
-            raise UserError(f"{path} is not indexed with the model {self.model.name}.",
-                            "Index its folder first with 'gallery index'.")
+            raise UserError(
+                f"{path} is not indexed with the model {self.model.name}.",
+                "Index its folder first with 'gallery index'.",
+            )
         pairs = index.query(vector, k + 1)
         return [hit for hit in self._hits(pairs) if hit.file_id != file_id][:k]
 

@@ -108,15 +108,18 @@ class Store:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None,
-                                      check_same_thread=False)
+            self.db = sqlite3.connect(
+                path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"The library database {path} cannot be opened: {exc}.",
-                               "Run 'gallery doctor' for details.") from exc
+            raise LibraryError(
+                f"The library database {path} cannot be opened: {exc}.",
+                "Run 'gallery doctor' for details.",
+            ) from exc
 
     def close(self) -> None:
         self.db.close()
@@ -147,8 +150,9 @@ class Store:
     # roots ---------------------------------------------------------------------------------
     def add_root(self, path: str) -> int:
         with self.transaction():
-            self.db.execute("INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)",
-                            (path, time.time()))
+            self.db.execute(
+                "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)", (path, time.time())
+            )
             row = self.db.execute("SELECT id FROM roots WHERE path = ?", (path,)).fetchone()
         return int(row[0])
 
@@ -158,9 +162,13 @@ class Store:
     def remove_root(self, path: str) -> list[int]:
         """Forget a folder and its files; returns the removed file ids (vector labels)."""
         with self.transaction():
-            ids = [r[0] for r in self.db.execute(
-                "SELECT f.id FROM files f JOIN roots r ON r.id = f.root_id WHERE r.path = ?",
-                (path,))]
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT f.id FROM files f JOIN roots r ON r.id = f.root_id WHERE r.path = ?",
+                    (path,),
+                )
+            ]
             self.db.execute("DELETE FROM roots WHERE path = ?", (path,))
             if ids:
                 self.db.execute("UPDATE models SET generation = generation + 1")
@@ -169,7 +177,8 @@ class Store:
     # files ---------------------------------------------------------------------------------
     def files_under(self, root_id: int) -> dict[str, FileRow]:
         rows = self.db.execute(
-            "SELECT id, path, size, mtime_ns FROM files WHERE root_id = ?", (root_id,))
+            "SELECT id, path, size, mtime_ns FROM files WHERE root_id = ?", (root_id,)
+        )
         return {r[1]: FileRow(r[0], r[1], r[2], r[3]) for r in rows}
 
     def apply_scan(self, root_id: int, scanned: Sequence[ScannedFile]) -> DiffResult:
@@ -192,13 +201,19 @@ class Store:
             self._delete_files(removed)
             self.db.executemany(
                 "INSERT INTO files(root_id, path, size, mtime_ns, updated_at) VALUES (?,?,?,?,?)",
-                [(root_id, f.path, f.size, f.mtime_ns, now)
-                 for f in new + [item for _, item in changed]],
+                [
+                    (root_id, f.path, f.size, f.mtime_ns, now)
+                    for f in new + [item for _, item in changed]
+                ],
             )
             if removed:
                 self.db.execute("UPDATE models SET generation = generation + 1")
-        return DiffResult(new=len(new), updated=len(changed), removed_ids=removed,
-                          unchanged=len(scanned) - len(new) - len(changed))
+        return DiffResult(
+            new=len(new),
+            updated=len(changed),
+            removed_ids=removed,
+            unchanged=len(scanned) - len(new) - len(changed),
+        )
 
     def _delete_files(self, ids: Sequence[int]) -> None:
         for chunk in _chunks(ids, 500):
@@ -217,16 +232,18 @@ class Store:
         found: dict[int, str] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(
-                f"SELECT id, path FROM files WHERE id IN ({marks})", chunk).fetchall())
+            found.update(
+                self.db.execute(
+                    f"SELECT id, path FROM files WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
         return found
 
     # models and vectors ----------------------------------------------------------------------
     def model_id(self, name: str, dim: int) -> int:
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO models(name, dim) VALUES (?, ?)", (name, dim))
-            row = self.db.execute("SELECT id, dim FROM models WHERE name = ?",
-                                  (name,)).fetchone()
+            row = self.db.execute("SELECT id, dim FROM models WHERE name = ?", (name,)).fetchone()
         if int(row[1]) != dim:
             raise LibraryError(
                 f"The library holds {row[1]}-d vectors for model {name!r}, but the model now "
@@ -234,6 +251,10 @@ class Store:
                 "Import the model under a new name, or remove its old index.",
             )
         return int(row[0])
+
+    def find_model(self, name: str) -> int | None:
+        row = self.db.execute("SELECT id FROM models WHERE name = ?", (name,)).fetchone()
+        return None if row is None else int(row[0])
 
     def model_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM models ORDER BY name")]
@@ -255,8 +276,14 @@ class Store:
         rows = self.db.execute(query + " ORDER BY id", params)
         return [FileRow(*r) for r in rows]
 
-    def commit_batch(self, model_id: int, decoded: Sequence[Decoded], ids: Sequence[int],
-                     vectors: FloatArray, failures: Sequence[tuple[int, str]]) -> int:
+    def commit_batch(
+        self,
+        model_id: int,
+        decoded: Sequence[Decoded],
+        ids: Sequence[int],
+        vectors: FloatArray,
+        failures: Sequence[tuple[int, str]],
+    ) -> int:
         """One transaction per batch: metadata, vectors and failures together, or nothing.
 
         Returns the model's new generation, which the vector index records when it adds them.
@@ -266,38 +293,53 @@ class Store:
         with self.transaction():
             self.db.executemany(
                 "UPDATE files SET width = ?, height = ?, taken_at = ?, error = NULL WHERE id = ?",
-                [(d.width, d.height, d.taken_at, d.file_id) for d in decoded])
+                [(d.width, d.height, d.taken_at, d.file_id) for d in decoded],
+            )
             dim = self.db.execute("SELECT dim FROM models WHERE id = ?", (model_id,)).fetchone()[0]
             if len(ids) and vectors.shape[1] != dim:
-                raise LibraryError(f"{vectors.shape[1]}-d vectors for a {dim}-d model index.",
-                                   "This is a bug; please report it with the log file.")
+                raise LibraryError(
+                    f"{vectors.shape[1]}-d vectors for a {dim}-d model index.",
+                    "This is a bug; please report it with the log file.",
+                )
             self.db.executemany(
                 "INSERT OR REPLACE INTO embeddings(model_id, file_id, vector) "
                 "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM files WHERE id = ?)",
-                [(model_id, file_id, vectors[i].astype(np.float32).tobytes(), file_id)
-                 for i, file_id in enumerate(ids)])
-            self.db.executemany("UPDATE files SET error = ? WHERE id = ?",
-                                [(reason, file_id) for file_id, reason in failures])
-            self.db.execute("UPDATE models SET generation = generation + 1 WHERE id = ?",
-                            (model_id,))
+                [
+                    (model_id, file_id, vectors[i].astype(np.float32).tobytes(), file_id)
+                    for i, file_id in enumerate(ids)
+                ],
+            )
+            self.db.executemany(
+                "UPDATE files SET error = ? WHERE id = ?",
+                [(reason, file_id) for file_id, reason in failures],
+            )
+            self.db.execute(
+                "UPDATE models SET generation = generation + 1 WHERE id = ?", (model_id,)
+            )
             return self.generation(model_id)
 
     def vector_ids(self, model_id: int) -> tuple[set[int], int]:
         """The labels SQLite holds for a model and the generation they belong to (one snapshot)."""
         self.db.execute("BEGIN")
         try:
-            ids = {r[0] for r in self.db.execute(
-                "SELECT file_id FROM embeddings WHERE model_id = ?", (model_id,))}
+            ids = {
+                r[0]
+                for r in self.db.execute(
+                    "SELECT file_id FROM embeddings WHERE model_id = ?", (model_id,)
+                )
+            }
             return ids, self.generation(model_id)
         finally:
             self.db.execute("COMMIT")
 
-    def vectors(self, model_id: int, ids: Iterable[int] | None = None,
-                chunk: int = 10_000) -> Iterator[tuple[list[int], FloatArray]]:
+    def vectors(
+        self, model_id: int, ids: Iterable[int] | None = None, chunk: int = 10_000
+    ) -> Iterator[tuple[list[int], FloatArray]]:
         """Stored vectors in chunks (all of the model's, or just `ids`)."""
         if ids is None:
             cursor = self.db.execute(
-                "SELECT file_id, vector FROM embeddings WHERE model_id = ?", (model_id,))
+                "SELECT file_id, vector FROM embeddings WHERE model_id = ?", (model_id,)
+            )
             while rows := cursor.fetchmany(chunk):
                 yield _unpack(rows)
             return
@@ -305,7 +347,9 @@ class Store:
             marks = ",".join("?" * len(part))
             rows = self.db.execute(
                 f"SELECT file_id, vector FROM embeddings WHERE model_id = ? AND file_id IN "
-                f"({marks})", [model_id, *part]).fetchall()
+                f"({marks})",
+                [model_id, *part],
+            ).fetchall()
             if rows:
                 yield _unpack(rows)
 
@@ -314,18 +358,21 @@ class Store:
         return found[0][1][0] if found else None
 
     def counts(self, model_id: int | None) -> Counts:
-        files, failed = self.db.execute(
-            "SELECT COUNT(*), COUNT(error) FROM files").fetchone()
+        files, failed = self.db.execute("SELECT COUNT(*), COUNT(error) FROM files").fetchone()
         indexed = 0
         if model_id is not None:
             indexed = self.db.execute(
-                "SELECT COUNT(*) FROM embeddings WHERE model_id = ?", (model_id,)).fetchone()[0]
-        return Counts(files=files, indexed=indexed, failed=failed,
-                      pending=files - failed - indexed)
+                "SELECT COUNT(*) FROM embeddings WHERE model_id = ?", (model_id,)
+            ).fetchone()[0]
+        return Counts(files=files, indexed=indexed, failed=failed, pending=files - failed - indexed)
 
     def failures(self) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path")]
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path"
+            )
+        ]
 
 
 def _unpack(rows: list[tuple[int, bytes]]) -> tuple[list[int], FloatArray]:

@@ -8,6 +8,7 @@ add and query, so one lock guards every call.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -39,8 +40,9 @@ def _fsync_write(path: Path, data: bytes) -> None:
 
 
 class VectorIndex:
-    def __init__(self, store: Store, model_id: int, dim: int, path: Path,
-                 ef: int = DEFAULT_EF) -> None:
+    def __init__(
+        self, store: Store, model_id: int, dim: int, path: Path, ef: int = DEFAULT_EF
+    ) -> None:
         self.store = store
         self.model_id = model_id
         self.dim = dim
@@ -55,8 +57,12 @@ class VectorIndex:
     # opening ---------------------------------------------------------------------------------
     def _new(self, capacity: int) -> hnswlib.Index:
         index = hnswlib.Index(space="ip", dim=self.dim)
-        index.init_index(max_elements=max(capacity, _MIN_CAPACITY), ef_construction=_EF_CONSTRUCTION,
-                         M=_M, allow_replace_deleted=True)
+        index.init_index(
+            max_elements=max(capacity, _MIN_CAPACITY),
+            ef_construction=_EF_CONSTRUCTION,
+            M=_M,
+            allow_replace_deleted=True,
+        )
         index.set_ef(self.ef)
         return index
 
@@ -76,8 +82,11 @@ class VectorIndex:
                 index.load_index(str(self.path), max_elements=0, allow_replace_deleted=True)
                 index.set_ef(self.ef)  # ef is not saved with the index
             except (RuntimeError, OSError, MemoryError, ValueError) as exc:
-                log.warning("Vector index %s is unreadable (%s); rebuilding it from the library",
-                            self.path, exc)
+                log.warning(
+                    "Vector index %s is unreadable (%s); rebuilding it from the library",
+                    self.path,
+                    exc,
+                )
             else:
                 if self._saved_generation() == generation:
                     self._live = sqlite_ids
@@ -92,16 +101,18 @@ class VectorIndex:
         stale = in_file - sqlite_ids
         missing = sqlite_ids - in_file
         for label in stale:
-            try:
+            with contextlib.suppress(RuntimeError):  # already deleted in the saved file
                 index.mark_deleted(label)
-            except RuntimeError:
-                pass  # already deleted in the saved file
         self._index = index
         self._live = sqlite_ids - missing
         for ids, vectors in self.store.vectors(self.model_id, missing):
             self._add_unlocked(ids, vectors)
-        log.info("Vector index %s caught up with the library: +%d, -%d", self.path.name,
-                 len(missing), len(stale))
+        log.info(
+            "Vector index %s caught up with the library: +%d, -%d",
+            self.path.name,
+            len(missing),
+            len(stale),
+        )
         return index
 
     def _rebuild(self, sqlite_ids: set[int]) -> hnswlib.Index:
@@ -120,8 +131,9 @@ class VectorIndex:
         needed = self._index.element_count + len(ids)
         if needed > self._index.get_max_elements():
             self._index.resize_index(max(needed, 2 * self._index.get_max_elements()))
-        self._index.add_items(np.asarray(vectors, dtype=np.float32), np.asarray(ids),
-                              replace_deleted=True)
+        self._index.add_items(
+            np.asarray(vectors, dtype=np.float32), np.asarray(ids), replace_deleted=True
+        )
         self._live.update(int(i) for i in ids)
 
     def add(self, ids: Sequence[int], vectors: FloatArray, generation: int) -> None:
@@ -155,9 +167,12 @@ class VectorIndex:
                 return []
             self._index.set_ef(max(self.ef, k))
             labels, distances = self._index.knn_query(
-                np.asarray(vector, dtype=np.float32).reshape(1, -1), k=k)
-        return [(int(label), float(1.0 - dist)) for label, dist in zip(labels[0], distances[0],
-                                                                         strict=True)]
+                np.asarray(vector, dtype=np.float32).reshape(1, -1), k=k
+            )
+        return [
+            (int(label), float(1.0 - dist))
+            for label, dist in zip(labels[0], distances[0], strict=True)
+        ]
 
     # persistence -----------------------------------------------------------------------------
     def save(self) -> None:
@@ -169,10 +184,13 @@ class VectorIndex:
             generation, count = self.generation, len(self._live)
         with tmp.open("rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        tmp.replace(self.path)
         meta_tmp = self.meta_path.with_name(self.meta_path.name + ".tmp")
-        _fsync_write(meta_tmp, json.dumps({"generation": generation, "dim": self.dim,
-                                           "count": count}).encode())
-        os.replace(meta_tmp, self.meta_path)
-        log.debug("Saved vector index %s (%d vectors, generation %d)", self.path.name, count,
-                  generation)
+        _fsync_write(
+            meta_tmp,
+            json.dumps({"generation": generation, "dim": self.dim, "count": count}).encode(),
+        )
+        meta_tmp.replace(self.meta_path)
+        log.debug(
+            "Saved vector index %s (%d vectors, generation %d)", self.path.name, count, generation
+        )

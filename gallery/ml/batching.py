@@ -39,5 +39,11 @@ def is_allocation_failure(exc: BaseException) -> bool:
     text = str(exc).lower()
     return any(
         marker in text
-        for marker in ("failed to allocate", "out of memory", "bfcarena", "cudamalloc", "available memory of")
+        for marker in (
+            "failed to allocate",
+            "out of memory",
+            "bfcarena",
+            "cudamalloc",
+            "available memory of",
+        )
     )

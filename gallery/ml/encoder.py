@@ -17,9 +17,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import onnxruntime as ort
 
-from gallery.errors import ModelError
+from gallery.errors import GalleryError, ModelError
 from gallery.ml.batching import choose_batch_size, is_allocation_failure
 from gallery.ml.model_folder import ModelFolder, read_model_folder
 from gallery.ml.providers import DeviceReport, create_session
@@ -28,8 +27,12 @@ from gallery.ml.tokenizer import DEFAULT_CONTEXT, TextTokenizer
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
-_NUMPY_TYPES = {"tensor(int32)": np.int32, "tensor(int64)": np.int64, "tensor(float)": np.float32,
-                "tensor(float16)": np.float16}
+_NUMPY_TYPES = {
+    "tensor(int32)": np.int32,
+    "tensor(int64)": np.int64,
+    "tensor(float)": np.float32,
+    "tensor(float16)": np.float16,
+}
 _IMAGE_OUTPUTS = ("image_embeds", "embedding", "embeddings", "image_features")
 _TEXT_OUTPUTS = ("text_embeds", "embedding", "embeddings", "text_features")
 
@@ -38,7 +41,8 @@ def l2_normalise(vectors: FloatArray) -> FloatArray:
     """Unit rows; a zero row stays zero instead of becoming NaN."""
     vectors = vectors.astype(np.float32, copy=False)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    out: FloatArray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -51,17 +55,27 @@ class _Input:
 class OnnxTower:
     """One ONNX graph (image or text) with its inputs described from the session."""
 
-    def __init__(self, path: Path, device: str, threads: int | None, preferred: tuple[str, ...],
-                 cache_dir: Path | None = None,
-                 session_config: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        device: str,
+        threads: int | None,
+        preferred: tuple[str, ...],
+        cache_dir: Path | None = None,
+        session_config: Mapping[str, str] | None = None,
+    ) -> None:
         started = time.perf_counter()
         try:
             self.session, self.report = create_session(
                 path, device, threads=threads, cache_dir=cache_dir, config=session_config
             )
-        except ort.capi.onnxruntime_pybind11_state.Fail as exc:  # type: ignore[attr-defined]
-            raise ModelError(f"The model file {path} cannot be loaded: {exc}.",
-                             "Re-download or re-import the model.") from exc
+        except GalleryError:
+            raise
+        except Exception as exc:  # ORT's pybind errors (InvalidProtobuf, ...) share no other base
+            raise ModelError(
+                f"The model file {path} cannot be loaded: {exc}.",
+                "Re-download or re-import the model.",
+            ) from exc
         self.load_seconds = time.perf_counter() - started
         self.inputs = [
             _Input(i.name, _NUMPY_TYPES.get(i.type, np.float32), tuple(i.shape))
@@ -77,9 +91,14 @@ class OnnxTower:
         self.dim: int | None = out_shape[-1] if isinstance(out_shape[-1], int) else None
         first = self.inputs[0].shape[0] if self.inputs[0].shape else None
         self.fixed_batch: int | None = first if isinstance(first, int) else None
-        log.info("Loaded %s in %.2f s: inputs %s, output %s, batch %s", path, self.load_seconds,
-                 [(i.name, np.dtype(i.dtype).name, i.shape) for i in self.inputs], chosen,
-                 self.fixed_batch or "dynamic")
+        log.info(
+            "Loaded %s in %.2f s: inputs %s, output %s, batch %s",
+            path,
+            self.load_seconds,
+            [(i.name, np.dtype(i.dtype).name, i.shape) for i in self.inputs],
+            chosen,
+            self.fixed_batch or "dynamic",
+        )
 
     def input_named(self, *names: str) -> _Input | None:
         return next((i for i in self.inputs if i.name in names), None)
@@ -89,8 +108,10 @@ class OnnxTower:
         rows = next(iter(feeds.values())).shape[0]
         if self.fixed_batch is not None and rows != self.fixed_batch:
             step = self.fixed_batch
-            parts = [self.run({k: v[i : i + step] for k, v in feeds.items()})
-                     for i in range(0, rows, step)]
+            parts = [
+                self.run({k: v[i : i + step] for k, v in feeds.items()})
+                for i in range(0, rows, step)
+            ]
             return np.concatenate(parts, axis=0)
         result = self.session.run([self.output], feeds)[0]
         return np.asarray(result, dtype=np.float32).reshape(rows, -1)
@@ -99,9 +120,16 @@ class OnnxTower:
 class ClipModel:
     """A CLIP-style model from a folder; each tower loads on first use and stays loaded."""
 
-    def __init__(self, folder: ModelFolder, *, device: str = "auto", threads: int | None = None,
-                 batch_size: int | None = None, cache_dir: Path | None = None,
-                 session_config: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: ModelFolder,
+        *,
+        device: str = "auto",
+        threads: int | None = None,
+        batch_size: int | None = None,
+        cache_dir: Path | None = None,
+        session_config: Mapping[str, str] | None = None,
+    ) -> None:
         """`session_config` passes ONNX Runtime session config entries through unchanged."""
         self.folder = folder
         self.session_config = dict(session_config or {})
@@ -138,8 +166,14 @@ class ClipModel:
     def image_tower(self) -> OnnxTower:
         with self._lock:
             if self._image is None:
-                tower = OnnxTower(self.folder.visual, self.device, self.threads, _IMAGE_OUTPUTS,
-                                  self.cache_dir, self.session_config)
+                tower = OnnxTower(
+                    self.folder.visual,
+                    self.device,
+                    self.threads,
+                    _IMAGE_OUTPUTS,
+                    self.cache_dir,
+                    self.session_config,
+                )
                 self._check_dim(tower, "image")
                 self._image = tower
             return self._image
@@ -148,8 +182,14 @@ class ClipModel:
     def text_tower(self) -> OnnxTower:
         with self._lock:
             if self._text is None:
-                tower = OnnxTower(self.folder.textual, self.device, self.threads, _TEXT_OUTPUTS,
-                                  self.cache_dir, self.session_config)
+                tower = OnnxTower(
+                    self.folder.textual,
+                    self.device,
+                    self.threads,
+                    _TEXT_OUTPUTS,
+                    self.cache_dir,
+                    self.session_config,
+                )
                 self._check_dim(tower, "text")
                 self._text = tower
             return self._text
@@ -160,13 +200,13 @@ class ClipModel:
 
     @property
     def batch_size(self) -> int:
-        return choose_batch_size(self.folder.vision, self.report.device_class,
-                                 self._batch_override)
+        return choose_batch_size(self.folder.vision, self.report.device_class, self._batch_override)
 
     def validate(self) -> None:
         """Load both towers and embed once: proves the folder works before it is installed."""
-        probe = np.zeros((1, 3, self.folder.preprocess.size, self.folder.preprocess.size),
-                         dtype=np.float32)
+        probe = np.zeros(
+            (1, 3, self.folder.preprocess.size, self.folder.preprocess.size), dtype=np.float32
+        )
         image = self.embed_image_tensors(probe)
         text = self.embed_texts(["a photo"])
         if image.shape[1] != text.shape[1]:
@@ -179,22 +219,28 @@ class ClipModel:
     def embed_image_tensors(
         self, batch: FloatArray, on_retry: Callable[[int], None] | None = None
     ) -> FloatArray:
-        """Embed preprocessed NCHW pixels; on an allocation failure halve and retry the same rows."""
+        """Embed NCHW pixels; on an allocation failure halve the batch and retry the same rows."""
         tower = self.image_tower
         name = tower.inputs[0].name
         dtype = tower.inputs[0].dtype
         step = len(batch)
         while True:
             try:
-                parts = [tower.run({name: batch[i : i + step].astype(dtype, copy=False)})
-                         for i in range(0, len(batch), step)]
+                parts = [
+                    tower.run({name: batch[i : i + step].astype(dtype, copy=False)})
+                    for i in range(0, len(batch), step)
+                ]
                 break
             except Exception as exc:
                 if not is_allocation_failure(exc) or step == 1:
                     raise
                 step = max(1, step // 2)
-                log.warning("Out of memory embedding %d images on %s; retrying in batches of %d",
-                            len(batch), tower.report.summary(), step)
+                log.warning(
+                    "Out of memory embedding %d images on %s; retrying in batches of %d",
+                    len(batch),
+                    tower.report.summary(),
+                    step,
+                )
                 if on_retry is not None:
                     on_retry(step)
         vectors = np.concatenate(parts, axis=0)
@@ -205,8 +251,11 @@ class ClipModel:
         if self._tokenizer is None:
             ids_input = tower.inputs[0]
             static = ids_input.shape[1] if len(ids_input.shape) > 1 else None
-            context = static if isinstance(static, int) else (
-                self.folder.context_length or DEFAULT_CONTEXT)
+            context = (
+                static
+                if isinstance(static, int)
+                else (self.folder.context_length or DEFAULT_CONTEXT)
+            )
             self._tokenizer = TextTokenizer(self.folder.tokenizer, context, self.folder.pad_token)
         return self._tokenizer
 

@@ -112,6 +112,17 @@ def _int(value: Any) -> int | None:
     return None
 
 
+def _triple(value: Any, default: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Per-channel mean or std; a malformed entry falls back to CLIP's."""
+    if (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(v, int | float) for v in value)
+    ):
+        return (float(value[0]), float(value[1]), float(value[2]))
+    return default
+
+
 def _vision_shape(width: Any, layers: Any, patch: Any, size: Any) -> VisionShape | None:
     values = [_int(v) for v in (width, layers, patch, size)]
     if any(v is None or v <= 0 for v in values):
@@ -133,8 +144,8 @@ def _immich(folder: Path) -> ModelFolder:
     spec = PreprocessSpec(
         size=size,
         resize_mode=mode,
-        mean=tuple(pre.get("mean", CLIP_MEAN)),  # type: ignore[arg-type]
-        std=tuple(pre.get("std", CLIP_STD)),  # type: ignore[arg-type]
+        mean=_triple(pre.get("mean"), CLIP_MEAN),
+        std=_triple(pre.get("std"), CLIP_STD),
     )
     return ModelFolder(
         path=folder,
@@ -180,8 +191,8 @@ def _hf(folder: Path) -> ModelFolder:
     spec = PreprocessSpec(
         size=size,
         resize_mode=mode,
-        mean=tuple(pre.get("image_mean", CLIP_MEAN)),  # type: ignore[arg-type]
-        std=tuple(pre.get("image_std", CLIP_STD)),  # type: ignore[arg-type]
+        mean=_triple(pre.get("image_mean"), CLIP_MEAN),
+        std=_triple(pre.get("image_std"), CLIP_STD),
     )
     return ModelFolder(
         path=folder,

@@ -7,7 +7,9 @@ is found and put in plain words in a DeviceReport, logged at INFO (WARNING on fa
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import io
 import logging
 import os
 import sys
@@ -21,6 +23,10 @@ import onnxruntime as ort
 from gallery.errors import ProviderError
 
 log = logging.getLogger(__name__)
+
+# ONNX Runtime's own logger writes provider failures straight to stderr; the device report
+# explains them instead (and they would garble the CLI's output).
+ort.set_default_logger_severity(4)
 
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
@@ -69,6 +75,7 @@ class DeviceReport:
     requested: list[str]
     active: list[str] = field(default_factory=list)
     fallback_reason: str | None = None
+    unavailable: str | None = None  # the provider the fallback_reason is about
 
     @property
     def provider(self) -> str:
@@ -88,8 +95,7 @@ class DeviceReport:
         if self.on_gpu:
             return f"GPU: {short_name(self.provider)}"
         if self.fallback_reason:
-            wanted = next((p for p in self.requested if p != CPU), None)
-            name = short_name(wanted) if wanted else "GPU"
+            name = short_name(self.unavailable) if self.unavailable else "GPU"
             return f"CPU — {name} unavailable: {self.fallback_reason}"
         return "CPU"
 
@@ -111,6 +117,8 @@ def requested_providers(device: str, available: list[str] | None = None) -> list
     if device == "auto":
         order = _AUTO_ORDER.get(sys.platform, (CUDA, CPU))
         chosen = [p for p in order if p in available]
+        if CUDA in chosen and not nvidia_driver_present():
+            chosen.remove(CUDA)  # nothing to try; the report still says why it is not used
     elif device in DEVICE_PROVIDERS:
         wanted = DEVICE_PROVIDERS[device]
         if wanted not in available:
@@ -164,8 +172,9 @@ def diagnose_cuda() -> str:
         error = _library_error(str(candidate))
         if error is not None:
             return (
-                f"CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA 12 "
-                "and cuDNN 9 runtime (e.g. pip install 'onnxruntime-gpu[cuda,cudnn]')"
+                f"CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA "
+                "and cuDNN runtime this ONNX Runtime was built for "
+                "(pip install 'onnxruntime-gpu[cuda,cudnn]')"
             )
     return "the CUDA provider failed to start (see the log for ONNX Runtime's message)"
 
@@ -175,10 +184,14 @@ def _preload_gpu_libraries() -> None:
     preload = getattr(ort, "preload_dlls", None)
     if preload is None:
         return
+    printed = io.StringIO()
     try:
-        preload()
+        with contextlib.redirect_stdout(printed):  # it prints, and stdout may be --json output
+            preload()
     except Exception as exc:  # best effort: the session check below reports what matters
         log.debug("onnxruntime.preload_dlls() failed: %s", exc)
+    if printed.getvalue().strip():
+        log.info("onnxruntime.preload_dlls(): %s", " ".join(printed.getvalue().split()))
 
 
 def provider_options(provider: str, cache_dir: Path | None) -> dict[str, str]:
@@ -225,20 +238,24 @@ def create_session(
     report = DeviceReport(ort.__version__, available, requested)
     if any(p in (CUDA, TENSORRT) for p in requested):
         _preload_gpu_libraries()
+    elif device == "auto" and CUDA in available:
+        report.fallback_reason, report.unavailable = diagnose_cuda(), CUDA
     providers = [(p, provider_options(p, cache_dir)) for p in requested]
     session = ort.InferenceSession(
         os.fspath(model_path), sess_options=session_options(threads, config), providers=providers
     )
     report.active = list(session.get_providers())
     wanted = requested[0]
-    if wanted != CPU and report.provider != wanted:
+    fell_back = wanted != CPU and report.provider != wanted
+    if fell_back:
+        report.unavailable = wanted
         report.fallback_reason = (
-            diagnose_cuda() if wanted in (CUDA, TENSORRT) else
-            f"{short_name(wanted)} could not be started by ONNX Runtime"
+            diagnose_cuda()
+            if wanted in (CUDA, TENSORRT)
+            else f"{short_name(wanted)} could not be started by ONNX Runtime"
         )
-    # A machine with no NVIDIA GPU at all running "auto" on the CPU is normal, not a warning.
-    expected = device == "auto" and wanted in (CUDA, TENSORRT) and not nvidia_driver_present()
-    level = logging.WARNING if report.fallback_reason and not expected else logging.INFO
+    # A machine without an NVIDIA GPU running "auto" on the CPU is normal, not a warning.
+    level = logging.WARNING if fell_back else logging.INFO
     log.log(
         level,
         "ONNX Runtime %s for %s: requested %s, active %s (%s)",

@@ -7,7 +7,6 @@ half-copied model is never found by the loader.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import uuid
@@ -50,8 +49,9 @@ class ModelRegistry:
                 layout = detect_layout(folder) if folder.is_dir() else None
                 if layout is None or folder.name.startswith(".") or folder.name in found:
                     continue
-                found[folder.name] = InstalledModel(folder.name, folder, layout,
-                                                    _folder_size(folder))
+                found[folder.name] = InstalledModel(
+                    folder.name, folder, layout, _folder_size(folder)
+                )
         return list(found.values())
 
     def resolve(self, name: str | None, default: str | None = None) -> ModelFolder:
@@ -83,8 +83,10 @@ class ModelRegistry:
         folder = read_model_folder(source)
         name = name or folder.name
         if not _VALID_NAME.match(name):
-            raise ModelError(f"{name!r} is not a usable model name.",
-                             "Use letters, digits, '.', '_', '+' or '-'.")
+            raise ModelError(
+                f"{name!r} is not a usable model name.",
+                "Use letters, digits, '.', '_', '+' or '-'.",
+            )
         ClipModel(folder, device="cpu").validate()
         target = self.models_dir / name
         self.models_dir.mkdir(parents=True, exist_ok=True)
@@ -93,12 +95,14 @@ class ModelRegistry:
             shutil.copytree(folder.path, staging)
             if target.exists():
                 retired = self.models_dir / f".replaced-{name}-{uuid.uuid4().hex[:8]}"
-                os.replace(target, retired)
+                target.replace(retired)
                 shutil.rmtree(retired, ignore_errors=True)
-            os.replace(staging, target)
+            staging.replace(target)
         except OSError as exc:
-            raise ModelError(f"Could not install the model into {target}: {exc}.",
-                             "Check free disk space and permissions.") from exc
+            raise ModelError(
+                f"Could not install the model into {target}: {exc}.",
+                "Check free disk space and permissions.",
+            ) from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         log.info("Imported model %s from %s into %s", name, source, target)

@@ -36,7 +36,9 @@ class TextTokenizer:
         self.pad_token, self.pad_id = pad
         self._tok.no_padding()
         self._tok.enable_truncation(max_length=context_length)
-        self._tok.enable_padding(length=context_length, pad_id=self.pad_id, pad_token=self.pad_token)
+        self._tok.enable_padding(
+            length=context_length, pad_id=self.pad_id, pad_token=self.pad_token
+        )
 
     def encode(self, texts: list[str]) -> tuple[IntArray, IntArray]:
         """Token ids and attention mask, both [len(texts), context_length] int64."""
