@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gallery.library.indexer import IndexProgress, Indexer, thumbnail_file
+from gallery.library.indexer import Indexer, IndexProgress, thumbnail_file
 from gallery.library.library import Library
 from gallery.library.search import Searcher
 from gallery.ml.encoder import ClipModel
@@ -30,13 +30,15 @@ def _model(model_dirs: dict[str, Path], batch_size: int = 4) -> ClipModel:
     return ClipModel.from_path(model_dirs["colour-hf"], device="cpu", batch_size=batch_size)
 
 
-def test_progress_thumbnails_and_stage_log(photos: Path, model_dirs: dict[str, Path],
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_progress_thumbnails_and_stage_log(
+    photos: Path, model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     events: list[IndexProgress] = []
     with Library(app_paths().ensure()) as library:
         summary = Indexer(library, _model(model_dirs), decode_threads=2).run(
-            [photos], events.append)
+            [photos], events.append
+        )
         index_events = [e for e in events if e.stage == "index"]
         assert [e.done for e in index_events] == [4, 8, 12, 16, 20, 24]
         assert all(e.total == 24 and e.rate > 0 for e in index_events)
@@ -45,8 +47,9 @@ def test_progress_thumbnails_and_stage_log(photos: Path, model_dirs: dict[str, P
         assert set(summary.stage_seconds) == {"scan", "decode", "encode", "write"}
         for photo in photos.iterdir():
             stat = photo.stat()
-            thumb = thumbnail_file(library.paths.thumbnails, str(photo), stat.st_size,
-                                   stat.st_mtime_ns)
+            thumb = thumbnail_file(
+                library.paths.thumbnails, str(photo), stat.st_size, stat.st_mtime_ns
+            )
             with Image.open(thumb) as image:
                 assert max(image.size) == 320 and image.size == (320, 240)
         hits = Searcher(library, _model(model_dirs)).search("orange", k=3)
@@ -55,8 +58,9 @@ def test_progress_thumbnails_and_stage_log(photos: Path, model_dirs: dict[str, P
     assert "on CPU" in caplog.text and "batch 4" in caplog.text
 
 
-def test_cancel_between_batches_keeps_what_was_committed(photos: Path,
-                                                          model_dirs: dict[str, Path]) -> None:
+def test_cancel_between_batches_keeps_what_was_committed(
+    photos: Path, model_dirs: dict[str, Path]
+) -> None:
     cancel = threading.Event()
 
     def stop_after_two_batches(event: IndexProgress) -> None:
@@ -66,7 +70,8 @@ def test_cancel_between_batches_keeps_what_was_committed(photos: Path,
     paths = app_paths().ensure()
     with Library(paths) as library:
         summary = Indexer(library, _model(model_dirs), decode_threads=2).run(
-            [photos], stop_after_two_batches, cancel)
+            [photos], stop_after_two_batches, cancel
+        )
         assert summary.cancelled and summary.embedded == 8
     with Library(paths) as library:
         resumed = Indexer(library, _model(model_dirs), decode_threads=2).run([photos])
@@ -77,8 +82,9 @@ def test_cancel_between_batches_keeps_what_was_committed(photos: Path,
         assert len(library.vector_index("colour-hf", 8)) == 24
 
 
-def test_several_roots_in_one_run(tmp_path: Path, photos: Path,
-                                         model_dirs: dict[str, Path]) -> None:
+def test_several_roots_in_one_run(
+    tmp_path: Path, photos: Path, model_dirs: dict[str, Path]
+) -> None:
     other = tmp_path / "other"
     solid_colour_image(other / "x.png", "white", fmt="PNG")
     with Library(app_paths().ensure()) as library:

@@ -1,4 +1,8 @@
-"""The library on disk: one SQLite store plus one vector index per model, opened lazily."""
+"""The library on disk: SQLite plus one vector index per model, shared by all threads.
+
+Each thread gets its own SQLite connection (a connection must not interleave two threads'
+transactions); the vector indexes are shared, so a search sees vectors the indexer just added.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +22,24 @@ def _index_file_name(model_name: str) -> str:
 
 
 class Library:
-    """Owns a Store connection; use one Library per thread that writes."""
-
     def __init__(self, paths: AppPaths) -> None:
         self.paths = paths
-        self.store = Store(paths.library_db)
+        self._local = threading.local()
+        self._stores: list[Store] = []
         self._indexes: dict[str, VectorIndex] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        _ = self.store  # open (and migrate) now, so errors surface where the library is opened
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection to the library database."""
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.paths.library_db)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
 
     def vector_index(self, model_name: str, dim: int) -> VectorIndex:
         """The model's index, checked against SQLite (caught up or rebuilt) on first open."""
@@ -40,16 +55,23 @@ class Library:
 
     def forget_files(self, ids: list[int]) -> None:
         """Drop removed files from every open index (closed ones catch up when opened)."""
-        for index in self._indexes.values():
+        with self._lock:
+            indexes = list(self._indexes.values())
+        for index in indexes:
             index.remove(ids)
 
     def save(self) -> None:
-        for index in self._indexes.values():
+        with self._lock:
+            indexes = list(self._indexes.values())
+        for index in indexes:
             index.save()
 
     def close(self) -> None:
         self.save()
-        self.store.close()
+        with self._lock:
+            stores, self._stores = self._stores, []
+        for store in stores:
+            store.close()
 
     def __enter__(self) -> Library:
         return self

@@ -71,6 +71,17 @@ class FileRow:
 
 
 @dataclass(frozen=True)
+class PhotoRow:
+    """What the grid needs of a photo (size and mtime find its cached thumbnail)."""
+
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    taken_at: float | None
+
+
+@dataclass(frozen=True)
 class ScannedFile:
     path: str
     size: int
@@ -219,6 +230,26 @@ class Store:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+
+    def photos(self) -> list[PhotoRow]:
+        """Every decoded photo, newest first by date taken, else by modification time."""
+        rows = self.db.execute(
+            "SELECT id, path, size, mtime_ns, taken_at FROM files "
+            "WHERE error IS NULL AND width IS NOT NULL "
+            "ORDER BY COALESCE(taken_at, mtime_ns / 1e9) DESC, path"
+        )
+        return [PhotoRow(*r) for r in rows]
+
+    def photo_rows(self, ids: Sequence[int]) -> dict[int, PhotoRow]:
+        found: dict[int, PhotoRow] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT id, path, size, mtime_ns, taken_at FROM files WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[r[0]] = PhotoRow(*r)
+        return found
 
     def path_of(self, file_id: int) -> str | None:
         row = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
