@@ -1,0 +1,44 @@
+"""Start the desktop app: QApplication, logging bridges, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from gallery import APP_NAME, __version__
+from gallery.paths import AppPaths
+from gallery.ui.main_window import MainWindow
+from gallery.ui.qt_logging import install_excepthook, install_qt_message_handler
+from gallery.ui.resources import app_icon_path
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    install_qt_message_handler()
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Lumen")
+    app.setDesktopFileName("lumen-gallery")
+    icon = app_icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run_app(paths: AppPaths) -> int:
+    app = create_application()
+    install_excepthook()
+    window = MainWindow(paths)
+    window.show()
+    log.info("Main window shown")
+    code = app.exec()
+    log.info("Quit with code %d", code)
+    return code

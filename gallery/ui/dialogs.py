@@ -1,0 +1,132 @@
+"""Small dialogs: diagnostics (copyable), about, settings, and the first-run choice."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gallery import APP_NAME, __version__
+from gallery.diagnostics import LICENSES, versions
+from gallery.ml.providers import DEVICE_CHOICES
+from gallery.settings import Settings
+
+
+class DiagnosticsDialog(QDialog):
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Diagnostics")
+        self.text = QPlainTextEdit(text, readOnly=True)
+        self.text.setMinimumSize(640, 420)
+        copy = QPushButton("Copy to Clipboard")
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
+def about_text() -> str:
+    runtime = "".join(f"<li>{name} {version}</li>" for name, version in versions().items())
+    licenses = "".join(f"<li>{name}: {lic}</li>" for name, lic in LICENSES.items())
+    return (
+        f"<h3>{APP_NAME} {__version__}</h3><p>Find photos by what is in them, on your own "
+        f"machine.</p><p><b>Runtime</b></p><ul>{runtime}</ul>"
+        f"<p><b>Licenses of bundled components</b></p><ul>{licenses}</ul>"
+    )
+
+
+class SettingsDialog(QDialog):
+    """Model, device, batch size override and excluded folder patterns."""
+
+    def __init__(
+        self, settings: Settings, models: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.model = QComboBox()
+        self.model.addItem("Automatic (the only installed model)", None)
+        for name in models:
+            self.model.addItem(name, name)
+        self.model.setCurrentIndex(max(0, self.model.findData(settings.default_model)))
+        self.device = QComboBox()
+        for choice in DEVICE_CHOICES:
+            self.device.addItem(choice.upper() if choice != "auto" else "Automatic", choice)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 4096)
+        self.batch.setSpecialValueText("Automatic")
+        self.batch.setValue(settings.batch_size or 0)
+        self.excluded = QPlainTextEdit("\n".join(settings.excluded_patterns))
+        self.excluded.setPlaceholderText("One pattern per line, e.g. *.tmp or Screenshots")
+        form = QFormLayout()
+        form.addRow("Model:", self.model)
+        form.addRow("Device:", self.device)
+        form.addRow("Batch size:", self.batch)
+        form.addRow("Excluded folders:", self.excluded)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def apply_to(self, settings: Settings) -> None:
+        settings.default_model = self.model.currentData()
+        settings.device = str(self.device.currentData())
+        settings.batch_size = self.batch.value() or None
+        settings.excluded_patterns = [
+            line.strip() for line in self.excluded.toPlainText().splitlines() if line.strip()
+        ]
+
+
+class FirstRunDialog(QDialog):
+    """No model yet: download the default one, or import a folder (works offline)."""
+
+    DOWNLOAD, IMPORT = 1, 2
+
+    def __init__(
+        self, default_model: str | None, offline_reason: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Lumen Gallery")
+        text = (
+            "<h3>Welcome to Lumen Gallery</h3><p>To find photos by what is in them, Lumen "
+            "Gallery needs a model. It runs on this computer; your photos never leave it.</p>"
+        )
+        if offline_reason:
+            text += (
+                f"<p><b>You seem to be offline</b> ({offline_reason}). You can import a model "
+                "folder you copied here, or download later.</p>"
+            )
+        label = QLabel(text, wordWrap=True)
+        buttons = QDialogButtonBox()
+        self.download = buttons.addButton(
+            f"Download {default_model}" if default_model else "Download a Model",
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
+        self.download.setEnabled(default_model is not None and offline_reason is None)
+        self.import_button = buttons.addButton(
+            "Import Model Folder…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        later = buttons.addButton("Not Now", QDialogButtonBox.ButtonRole.RejectRole)
+        self.download.clicked.connect(lambda: self.done(self.DOWNLOAD))
+        self.import_button.clicked.connect(lambda: self.done(self.IMPORT))
+        later.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(buttons)

@@ -1,0 +1,116 @@
+"""The grid's model: photo rows (or ranked hits) with lazily loaded, cached thumbnails.
+
+Only rows the view asks to paint request a thumbnail, so 100,000 photos cost nothing until they
+scroll into sight; loaded pixmaps live in a bounded LRU cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtGui import QColor, QImage, QPixmap
+
+from gallery.library.indexer import thumbnail_file
+from gallery.library.store import PhotoRow
+from gallery.ui.images import ImageLoader
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 2
+CACHE_SIZE = 3000
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class PhotoItem:
+    row: PhotoRow
+    score: float | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.row.path}\0{self.row.size}\0{self.row.mtime_ns}"
+
+
+def _placeholder(size: int, colour: str) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return pixmap
+
+
+class PhotoListModel(QAbstractListModel):
+    def __init__(self, thumbnails_dir: Path, loader: ImageLoader) -> None:
+        super().__init__()
+        self.thumbnails_dir = thumbnails_dir
+        self.loader = loader
+        self.items: list[PhotoItem] = []
+        self._rows_by_key: dict[str, int] = {}
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._broken: set[str] = set()
+        self._loading = _placeholder(64, "#3a3d41")
+        self._failed = _placeholder(64, "#5a2d2d")
+        loader.loaded.connect(self._thumbnail_loaded)
+        loader.failed.connect(self._thumbnail_failed)
+
+    def set_items(self, items: list[PhotoItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self._rows_by_key = {item.key: i for i, item in enumerate(items)}
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self.items)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return Path(item.row.path).name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbnail(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            score = f"score {item.score:.3f}\n" if item.score is not None else ""
+            return f"{score}{item.row.path}"
+        if role == PATH_ROLE:
+            return item.row.path
+        if role == SCORE_ROLE:
+            return item.score
+        return None
+
+    def _thumbnail(self, item: PhotoItem) -> QPixmap:
+        pixmap = self._cache.get(item.key)
+        if pixmap is not None:
+            self._cache.move_to_end(item.key)
+            return pixmap
+        if item.key in self._broken:
+            return self._failed
+        cached = thumbnail_file(
+            self.thumbnails_dir, item.row.path, item.row.size, item.row.mtime_ns
+        )
+        self.loader.request_thumbnail(item.key, Path(item.row.path), cached)
+        return self._loading
+
+    @Slot(str, QImage)
+    def _thumbnail_loaded(self, key: str, image: QImage) -> None:
+        self._cache[key] = QPixmap.fromImage(image)  # GUI thread: pixmaps are made only here
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        self._changed(key)
+
+    @Slot(str, str)
+    def _thumbnail_failed(self, key: str, _reason: str) -> None:
+        self._broken.add(key)
+        self._changed(key)
+
+    def _changed(self, key: str) -> None:
+        row = self._rows_by_key.get(key)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+
+    def thumbnails_loaded(self) -> int:
+        return len(self._cache)

@@ -1,0 +1,262 @@
+"""The real main window, offscreen, driven with pytest-qt and a tiny colour model."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from gallery.library.library import Library
+from gallery.ml.registry import ModelRegistry
+from gallery.paths import AppPaths, app_paths
+from gallery.settings import Settings
+from gallery.ui.dialogs import FirstRunDialog
+from gallery.ui.main_window import MainWindow
+from gallery.ui.qt_logging import install_qt_message_handler
+from gallery.ui.viewer import PhotoViewer
+from tests.support.tiny_models import solid_colour_image
+
+# The offscreen platform plugin says this for every top-level window; a real one does not.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+COLOUR_NAMES = ("red", "green", "blue", "yellow", "white", "purple")
+
+
+@pytest.fixture
+def qt_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRecord]]:
+    """Qt's own warnings go to the log; a test fails on any it did not expect."""
+    install_qt_message_handler()
+    caplog.set_level(logging.INFO)
+    records: list[logging.LogRecord] = []
+    yield records
+    records.extend(
+        r
+        for r in caplog.records
+        if r.name == "gallery.qt"
+        and r.levelno >= logging.WARNING
+        and not r.getMessage().startswith(OFFSCREEN_NOISE)
+    )
+    assert not records, [r.getMessage() for r in records]
+
+
+@pytest.fixture
+def paths(model_dirs: dict[str, Path]) -> AppPaths:
+    paths = app_paths().ensure()
+    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
+    return paths
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    for name in COLOUR_NAMES:
+        solid_colour_image(folder / f"{name}.jpg", name, size=(120, 90))
+    return folder
+
+
+def _window(qtbot: QtBot, paths: AppPaths) -> MainWindow:
+    window = MainWindow(paths, offer_first_run=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _indexed(qtbot: QtBot, window: MainWindow, count: int) -> None:
+    qtbot.waitUntil(
+        lambda: not window.indexing and window.photo_model.rowCount() == count, timeout=60_000
+    )
+
+
+def _names(window: MainWindow) -> list[str]:
+    return [Path(item.row.path).name for item in window.photo_model.items]
+
+
+def test_add_folder_indexes_in_background_and_fills_the_grid(
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    window = _window(qtbot, paths)
+    assert window.windowTitle() == "Lumen Gallery"
+    window.add_folders([photos])
+    assert window.indexing, "indexing runs in a worker; the call returns at once"
+    _indexed(qtbot, window, len(COLOUR_NAMES))
+    assert sorted(_names(window)) == sorted(f"{n}.jpg" for n in COLOUR_NAMES)
+    assert window.last_summary is not None and window.last_summary.embedded == 6
+    assert "Indexing done: 6 photos added" in window.status_label.text()
+    qtbot.waitUntil(lambda: window.photo_model.thumbnails_loaded() == 6, timeout=10_000)
+    assert window.device_button.text().startswith("CPU")
+    assert Library(paths).store.roots() == [str(photos.resolve())]
+
+
+def test_typing_a_colour_shows_that_photo_first(
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    window = _window(qtbot, paths)
+    window.add_folders([photos])
+    _indexed(qtbot, window, len(COLOUR_NAMES))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "a purple flower")
+    qtbot.waitUntil(
+        lambda: bool(_names(window)) and window.photo_model.items[0].score is not None,
+        timeout=10_000,
+    )
+    assert _names(window)[0] == "purple.jpg"
+    scores = [item.score for item in window.photo_model.items]
+    assert scores[0] is not None and all(s is not None and s <= scores[0] for s in scores)
+    assert "score" in window.photo_model.data(
+        window.photo_model.index(0), Qt.ItemDataRole.ToolTipRole
+    )
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    qtbot.waitUntil(
+        lambda: (
+            all(item.score is None for item in window.photo_model.items)
+            and window.photo_model.rowCount() == 6
+        ),
+        timeout=10_000,
+    )
+
+
+class _UrlRecorder(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_open_logs_folder_asks_the_desktop_to_open_the_log_dir(
+    qtbot: QtBot, paths: AppPaths, qt_warnings: list[logging.LogRecord]
+) -> None:
+    window = _window(qtbot, paths)
+    recorder = _UrlRecorder()
+    QDesktopServices.setUrlHandler("file", recorder, b"open")
+    try:
+        window.logs_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [u.toLocalFile() for u in recorder.urls] == [str(paths.log)]
+    assert (paths.log / "lumen-gallery.log").parent == paths.log
+
+
+def test_cancel_then_close_during_indexing_leaves_a_consistent_library(
+    qtbot: QtBot, paths: AppPaths, tmp_path: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    folder = tmp_path / "many"
+    for i in range(120):
+        solid_colour_image(folder / f"{i:03d}.jpg", COLOUR_NAMES[i % 6], size=(64, 48))
+    settings = Settings(batch_size=4)
+    settings.save(paths.settings_file)
+    window = _window(qtbot, paths)
+    window.add_folders([folder])
+    qtbot.waitUntil(lambda: window.progress.value() >= 8, timeout=30_000)
+    window.toggle_pause()
+    assert window.pause_button.text() == "Resume"
+    window.toggle_pause()
+    window.cancel_indexing()
+    qtbot.waitUntil(lambda: not window.indexing, timeout=30_000)
+    assert window.last_summary is not None and window.last_summary.cancelled
+    window.add_folders([folder])  # start again, then close the window mid-run
+    qtbot.waitUntil(lambda: window.progress.value() >= 4, timeout=30_000)
+    window.close()
+    assert not window.indexing or window._index_thread is None or window._index_thread.isFinished()
+
+    db = sqlite3.connect(paths.library_db)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    files = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+    embedded = db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+    orphans = db.execute(
+        "SELECT COUNT(*) FROM embeddings e LEFT JOIN files f ON f.id = e.file_id WHERE f.id IS NULL"
+    ).fetchone()[0]
+    assert files == 120 and 0 < embedded <= 120 and orphans == 0
+    db.close()
+    with Library(paths) as library:
+        index = library.vector_index("colours", 8)
+        assert len(index) == embedded, "the saved index agrees with SQLite"
+
+
+def test_drop_a_folder_and_navigate_results(
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    window = _window(qtbot, paths)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photos))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    _indexed(qtbot, window, len(COLOUR_NAMES))
+    yellow = str((photos / "yellow.jpg").resolve())
+    window.find_similar(yellow)
+    qtbot.waitUntil(lambda: window.photo_model.rowCount() == 5, timeout=10_000)
+    assert yellow not in [item.row.path for item in window.photo_model.items]
+    viewer = window.open_viewer(0)
+    qtbot.waitUntil(
+        lambda: viewer.label.pixmap() is not None and not viewer.label.pixmap().isNull(),
+        timeout=10_000,
+    )
+    first = viewer.current_path
+    qtbot.keyClick(viewer, Qt.Key.Key_Right)
+    assert viewer.current_path != first and viewer.position == 1
+    qtbot.keyClick(viewer, Qt.Key.Key_Left)
+    assert viewer.current_path == first
+    assert isinstance(viewer, PhotoViewer)
+    viewer.close()
+
+
+def test_diagnostics_show_device_model_counts_and_paths(
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    window = _window(qtbot, paths)
+    window.add_folders([photos])
+    _indexed(qtbot, window, len(COLOUR_NAMES))
+    qtbot.waitUntil(lambda: window.report is not None, timeout=10_000)
+    dialog = window.show_diagnostics()
+    text = dialog.text.toPlainText()
+    assert "active: CPUExecutionProvider" in text
+    assert "name: colours" in text and "indexed: 6" in text
+    assert f"log: {paths.log}" in text
+    dialog.close()
+
+
+def test_first_run_offers_import_and_window_geometry_is_remembered(
+    qtbot: QtBot, qt_warnings: list[logging.LogRecord]
+) -> None:
+    paths = app_paths().ensure()
+    answered: list[bool] = []
+
+    def answer_first_run() -> None:
+        """The dialog is modal (a nested event loop), so answer it from a timer."""
+        found = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, FirstRunDialog) and w.isVisible()
+        ]
+        if not found:
+            QTimer.singleShot(20, answer_first_run)
+            return
+        answered.append(found[0].import_button.isEnabled())
+        found[0].reject()
+
+    QTimer.singleShot(20, answer_first_run)
+    window = MainWindow(paths)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(answered), timeout=5_000)
+    assert answered == [True]
+    assert window.model is None and window.device_button.text() == "No model"
+    window.resize(900, 640)
+    window.close()
+    assert Settings.load(paths.settings_file).window_geometry
