@@ -138,7 +138,7 @@ def test_open_logs_folder_asks_the_desktop_to_open_the_log_dir(
 ) -> None:
     window = _window(qtbot, paths)
     recorder = _UrlRecorder()
-    QDesktopServices.setUrlHandler("file", recorder, b"open")
+    QDesktopServices.setUrlHandler("file", recorder, "open")  # type: ignore[arg-type]  # runtime wants str
     try:
         window.logs_action.trigger()
     finally:
