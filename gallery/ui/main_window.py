@@ -47,6 +47,7 @@ from gallery.paths import AppPaths
 from gallery.settings import Settings
 from gallery.ui.dialogs import DiagnosticsDialog, FirstRunDialog, SettingsDialog, about_text
 from gallery.ui.images import ImageLoader
+from gallery.ui.photo_delegate import PhotoDelegate
 from gallery.ui.photo_model import PATH_ROLE, PhotoItem, PhotoListModel
 from gallery.ui.viewer import PhotoViewer
 from gallery.ui.workers import IndexWorker, SearchWorker
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         self.grid.customContextMenuRequested.connect(self._context_menu)
         self.grid.doubleClicked.connect(lambda index: self.open_viewer(index.row()))
         self.grid.setModel(self.photo_model)
+        self.delegate = PhotoDelegate(self.grid)
+        self.grid.setItemDelegate(self.delegate)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -292,7 +295,9 @@ class MainWindow(QMainWindow):
         if not text:
             self.show_all_photos()
         else:
-            self.request_search.emit(self._next_request(), text, RESULTS)
+            request = self._next_request()
+            log.info("Search %d: %r", request, text)
+            self.request_search.emit(request, text, RESULTS)
 
     def _refresh_view(self) -> None:
         self._run_search()
@@ -322,7 +327,7 @@ class MainWindow(QMainWindow):
 
     def _set_thumbnail_size(self, size: int) -> None:
         self.grid.setIconSize(QSize(size, size))
-        self.grid.setGridSize(QSize(size + 16, size + 34))
+        self.grid.setGridSize(self.delegate.cell_size() + QSize(4, 4))
 
     # grid actions ---------------------------------------------------------------------------
     def _paths(self) -> list[str]:

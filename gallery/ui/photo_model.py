@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 
+from gallery.imaging import THUMBNAIL_SIZE
 from gallery.library.indexer import thumbnail_file
 from gallery.library.store import PhotoRow
 from gallery.ui.images import ImageLoader
@@ -48,10 +49,11 @@ class PhotoListModel(QAbstractListModel):
         self.loader = loader
         self.items: list[PhotoItem] = []
         self._rows_by_key: dict[str, int] = {}
-        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        # Icons, not pixmaps: the view scales an icon to its icon size, a pixmap it would clip.
+        self._cache: OrderedDict[str, QIcon] = OrderedDict()
         self._broken: set[str] = set()
-        self._loading = _placeholder(64, "#3a3d41")
-        self._failed = _placeholder(64, "#5a2d2d")
+        self._loading = QIcon(_placeholder(THUMBNAIL_SIZE, "#3a3d41"))
+        self._failed = QIcon(_placeholder(THUMBNAIL_SIZE, "#5a2d2d"))
         loader.loaded.connect(self._thumbnail_loaded)
         loader.failed.connect(self._thumbnail_failed)
 
@@ -81,11 +83,11 @@ class PhotoListModel(QAbstractListModel):
             return item.score
         return None
 
-    def _thumbnail(self, item: PhotoItem) -> QPixmap:
-        pixmap = self._cache.get(item.key)
-        if pixmap is not None:
+    def _thumbnail(self, item: PhotoItem) -> QIcon:
+        icon = self._cache.get(item.key)
+        if icon is not None:
             self._cache.move_to_end(item.key)
-            return pixmap
+            return icon
         if item.key in self._broken:
             return self._failed
         cached = thumbnail_file(
@@ -96,7 +98,7 @@ class PhotoListModel(QAbstractListModel):
 
     @Slot(str, QImage)
     def _thumbnail_loaded(self, key: str, image: QImage) -> None:
-        self._cache[key] = QPixmap.fromImage(image)  # GUI thread: pixmaps are made only here
+        self._cache[key] = QIcon(QPixmap.fromImage(image))  # GUI thread: pixmaps only here
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         self._changed(key)

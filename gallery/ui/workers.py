@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -128,6 +129,7 @@ class SearchWorker(QObject):
         if self.searcher is None:
             self.failed.emit(request, "No model is installed: import or download one first.")
             return
+        started = time.perf_counter()
         try:
             hits = ask(self.searcher)
         except GalleryError as exc:
@@ -138,4 +140,10 @@ class SearchWorker(QObject):
             self.failed.emit(request, f"Search failed unexpectedly: {exc}")
             return
         rows = self.library.store.photo_rows([hit.file_id for hit in hits])
+        log.info(
+            "Query %d answered with %d results in %.1f ms",
+            request,
+            len(hits),
+            (time.perf_counter() - started) * 1000,
+        )
         self.results.emit(request, [(rows[h.file_id], h.score) for h in hits if h.file_id in rows])

@@ -1,0 +1,102 @@
+"""Take the README's screenshots from the real app on a real X display.
+
+    xvfb-run -a -s "-screen 0 1280x860x24" .venv/bin/python docs/screenshots/capture.py
+
+Pretrained weights cannot be downloaded where this runs, so the library is indexed with the tiny
+colour model from tests/support (real pipeline, planted meaning: colour words find colours) over
+the photo corpus in ../shared. Screens are grabbed from the X server, not rendered offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO))
+
+home = Path(tempfile.mkdtemp(prefix="lumen-shots-"))
+os.environ["LUMEN_HOME"] = str(home / "home")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from gallery.ml.registry import ModelRegistry  # noqa: E402
+from gallery.paths import app_paths  # noqa: E402
+from gallery.ui.app import create_application  # noqa: E402
+from gallery.ui.dialogs import FirstRunDialog  # noqa: E402
+from gallery.ui.main_window import MainWindow  # noqa: E402
+from tests.support.tiny_models import build_clip_folder, solid_colour_image  # noqa: E402
+
+
+def pump(seconds: float, until: Callable[[], bool] | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (until and until()):
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def grab(widget: QWidget, name: str) -> None:
+    pump(0.6)
+    screen = QGuiApplication.primaryScreen()
+    frame = widget.frameGeometry()
+    shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    shot.save(str(OUT / name))
+    print("wrote", OUT / name)
+
+
+def main() -> int:
+    app = create_application()
+    paths = app_paths().ensure()
+
+    first = MainWindow(paths, offer_first_run=False)
+    dialog = FirstRunDialog("clip-vit-b32", None, first)
+    dialog.show()
+    dialog.move(200, 160)
+    grab(dialog, "first-run.png")
+    dialog.close()
+    first.close()
+
+    model = build_clip_folder(home / "colour-model", layout="hf", kind="colour")
+    ModelRegistry(paths.models).import_folder(model, "tiny-colour-demo")
+    photos = home / "Pictures"
+    shutil.copytree(REPO.parent / "shared" / "corpus" / "photos", photos / "photos")
+    shutil.copytree(REPO.parent / "shared" / "corpus" / "captioned", photos / "captioned")
+    for colour in ("red", "yellow", "blue", "green"):
+        solid_colour_image(photos / "colours" / f"{colour}.jpg", colour, size=(640, 480))
+
+    window = MainWindow(paths, offer_first_run=False)
+    window.resize(1180, 780)
+    window.move(40, 30)
+    window.show()
+    window.add_folders([photos])
+    pump(120, lambda: not window.indexing)
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
+    grab(window, "grid.png")
+
+    window.search.setText("something red")
+    pump(10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].score
+         is not None)
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
+    grab(window, "search.png")
+
+    diagnostics = window.show_diagnostics()
+    diagnostics.resize(760, 560)
+    diagnostics.move(260, 120)
+    grab(diagnostics, "diagnostics.png")
+    diagnostics.close()
+    QTimer.singleShot(0, window.close)
+    pump(2)
+    shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
