@@ -260,3 +260,74 @@ def test_first_run_offers_import_and_window_geometry_is_remembered(
     window.resize(900, 640)
     window.close()
     assert Settings.load(paths.settings_file).window_geometry
+
+
+def test_grid_with_100k_photos_loads_only_visible_thumbnails(
+    qtbot: QtBot, tmp_path: Path, qt_warnings: list[logging.LogRecord]
+) -> None:
+    from gallery.library.store import PhotoRow
+    from gallery.ui.images import ImageLoader
+    from gallery.ui.photo_model import PhotoItem, PhotoListModel
+
+    requested: list[str] = []
+
+    class CountingLoader(ImageLoader):
+        def request_thumbnail(self, key: str, source: Path, cached: Path) -> None:
+            requested.append(key)
+            super().request_thumbnail(key, source, cached)
+
+    window = _window(qtbot, app_paths().ensure())
+    model = PhotoListModel(tmp_path / "thumbs", CountingLoader())
+    window.grid.setModel(model)
+    rows = [
+        PhotoItem(PhotoRow(i, str(tmp_path / f"missing-{i}.jpg"), 1, i, None))
+        for i in range(100_000)
+    ]
+    model.set_items(rows)
+    qtbot.wait(300)
+    visible = len(requested)
+    assert 0 < visible < 500, visible
+    window.grid.scrollToBottom()
+    qtbot.wait(300)
+    assert visible < len(requested) < 1000
+    assert rows[-1].key in requested, "the rows scrolled to are the ones loaded"
+    qtbot.waitUntil(lambda: model.loader.pending == 0, timeout=10_000)
+
+
+def test_uncaught_exception_is_logged_and_shown(
+    qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gallery.ui.qt_logging import install_excepthook
+
+    shown: list[str] = []
+
+    def close_box() -> None:
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        if not boxes:
+            QTimer.singleShot(20, close_box)
+            return
+        shown.append(boxes[0].text())
+        boxes[0].accept()
+
+    previous = sys.excepthook
+    install_excepthook()
+    try:
+        QTimer.singleShot(20, close_box)
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = previous
+    assert shown and "boom in a slot" in shown[0] and "Open Logs Folder" in shown[0]
+    assert any(
+        r.levelno == logging.CRITICAL and "Uncaught" in r.getMessage() for r in caplog.records
+    )

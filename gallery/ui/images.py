@@ -76,6 +76,10 @@ class ImageLoader(QObject):
     def _on_loaded(self, key: str, _result: object) -> None:
         self._pending.discard(key)  # runs in the GUI thread, like _start
 
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
     def clear(self) -> None:
         self.pool.clear()
         self._pending.clear()
