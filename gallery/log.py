@@ -28,14 +28,21 @@ def setup_logging(log_dir: Path, *, console_level: int = logging.WARNING) -> Pat
         root.removeHandler(old)
         old.close()
     file_handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
+        log_file,
+        maxBytes=5 * 1024 * 1024,
+        backupCount=5,
+        encoding="utf-8",
+        errors="backslashreplace",  # file names that are not valid UTF-8
     )
     file_handler.setLevel(logging.DEBUG)
     file_handler.setFormatter(logging.Formatter(_FORMAT))
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(console_level)
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    for handler in (file_handler, console):
+    handlers: list[logging.Handler] = [file_handler]
+    if sys.stderr is not None:  # a windowed Windows app has no console at all
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(console_level)
+        console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handlers.append(console)
+    for handler in handlers:
         _installed.append(handler)
         root.addHandler(handler)
     root.setLevel(logging.DEBUG)
