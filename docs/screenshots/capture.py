@@ -53,7 +53,7 @@ def grab(widget: QWidget, name: str) -> None:
 
 
 def main() -> int:
-    app = create_application()
+    _app = create_application()  # keep the application alive while the script runs
     paths = app_paths().ensure()
 
     first = MainWindow(paths, offer_first_run=False)
