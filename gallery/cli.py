@@ -6,17 +6,18 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
-import platform
+import os
 import sys
 import threading
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from gallery import __version__
+from gallery.diagnostics import as_text, versions
 from gallery.errors import UserError
 from gallery.log import setup_logging
 from gallery.paths import AppPaths, app_paths
@@ -51,41 +52,153 @@ class _Context:
 
 
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # A file name that is not valid UTF-8 holds lone surrogates: as \udcXX escapes the JSON
+    # stays valid and os.fsencode(json.loads(...)) gives back the exact bytes.
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 # commands --------------------------------------------------------------------------------------
-def cmd_models_list(ctx: _Context, args: argparse.Namespace) -> int:
-    models = ctx.registry().installed()
-    default = ctx.settings.default_model or (models[0].name if len(models) == 1 else None)
-    rows = [
-        {
-            "name": m.name,
-            "installed": True,
-            "default": m.name == default,
-            "layout": m.layout,
-            "path": str(m.path),
-            "size": m.size_bytes,
+def _model_rows(ctx: _Context) -> list[dict[str, Any]]:
+    """Catalog models (installed or not) in catalog order, then other installed models, then
+    damaged installs."""
+    from gallery.ml.catalog import load_catalog
+    from gallery.ml.model_files import read_facts
+
+    registry = ctx.registry()
+    installed = {m.name: m for m in registry.installed()}
+    catalog = load_catalog()
+    if ctx.settings.default_model or len(installed) == 1:
+        default = ctx.settings.default_model or next(iter(installed))
+    else:
+        default = None if installed else catalog.default  # what a first download should be
+    rows: dict[str, dict[str, Any]] = {
+        entry.name: {
+            "name": entry.name,
+            "installed": False,
+            "default": entry.name == default,
+            "languages": list(entry.languages),
+            "size": entry.approx_bytes.get(entry.default_precision),
+            "title": entry.title,
+            "repo": entry.repo,
+            "precisions": list(entry.precisions),
         }
-        for m in models
-    ]
+        for entry in catalog.models
+    }
+    for model in installed.values():
+        row = rows.setdefault(
+            model.name,
+            {
+                "name": model.name,
+                "default": model.name == default,
+                "languages": read_facts(model.path).get("languages", []),
+            },
+        )
+        row.update(installed=True, size=model.size_bytes, layout=model.layout, path=str(model.path))
+    for damaged in registry.damaged():
+        rows.setdefault(
+            damaged.name,
+            {"name": damaged.name, "installed": False, "default": False, "languages": []},
+        )["problem"] = damaged.problem
+    return list(rows.values())
+
+
+def cmd_models_list(ctx: _Context, args: argparse.Namespace) -> int:
+    rows = _model_rows(ctx)
     if args.json:
         _print_json(rows)
-    elif not rows:
-        print("No models installed. Import one with: gallery models import DIR")
-    else:
-        for row in rows:
-            mark = "*" if row["default"] else " "
-            print(
-                f"{mark} {row['name']:<32} {row['layout']:<7} {row['size'] / 1e6:8.1f} MB  "
-                f"{row['path']}"
-            )
+        return 0
+    for row in rows:
+        mark = "*" if row["default"] else " "
+        state = "damaged" if "problem" in row else "installed" if row["installed"] else "available"
+        size = row.get("size")
+        shown = "" if size is None else f"{'' if row['installed'] else '~'}{size / 1e6:.0f} MB"
+        languages = ",".join(row["languages"])[:14]
+        detail = row.get("problem") or row.get("path") or row.get("title", "")
+        print(f"{mark} {row['name']:<28} {state:<9} {shown:>9}  {languages:<14} {detail}")
+    if not any(row["installed"] for row in rows):
+        print(
+            "No model installed. Download one with: gallery models download NAME "
+            "(or import a folder with: gallery models import DIR)"
+        )
     return 0
 
 
 def cmd_models_import(ctx: _Context, args: argparse.Namespace) -> int:
     model = ctx.registry().import_folder(Path(args.dir), args.name)
     print(f"Imported {model.name} ({model.layout} layout) into {model.path}")
+    return 0
+
+
+def _download_printer(name: str) -> Any:
+    """Progress on stderr (a TTY only): bytes, speed and ETA, then the install step."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(p: Any) -> None:
+        if p.stage == "install":
+            line = f"Installing {name}: checking that the model runs..."
+        else:
+            total = f"/{p.bytes_total / 1e6:.1f}" if p.bytes_total else ""
+            eta = f", ETA {p.eta:.0f} s" if p.eta is not None else ""
+            line = (
+                f"Downloading {name}: {p.bytes_done / 1e6:.1f}{total} MB "
+                f"({p.speed / 1e6:.1f} MB/s{eta}) {p.current_file}"
+            )
+        sys.stderr.write("\r" + line[:100].ljust(100))
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_models_download(ctx: _Context, args: argparse.Namespace) -> int:
+    from gallery.ml.download import HubRepo
+    from gallery.ml.installer import catalog_plan, download_model, repo_plan
+
+    if bool(args.model) == bool(args.repo):
+        raise UserError(
+            "Name a catalog model or give --repo OWNER/NAME (not both).",
+            "See the catalog with 'gallery models list'.",
+        )
+    if args.revision and not args.repo:
+        raise UserError("--revision goes with --repo.", "Catalog models pin their own revision.")
+    if args.repo:
+        hub = HubRepo(args.repo, args.revision or "main")
+        plan = repo_plan(hub, args.precision, args.name)
+    else:
+        plan = catalog_plan(args.model, args.precision, args.name)
+    present = {m.name: m for m in ctx.registry().installed()}.get(plan.name)
+    if present is not None:
+        print(f"{plan.name} is already installed in {present.path}")
+        return 0
+    cancel = threading.Event()
+    progress = _download_printer(plan.name)
+    try:
+        model = download_model(ctx.paths.models, plan, progress=progress, cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\nStopped; run the same command again to resume the download.", file=sys.stderr)
+        raise
+    finally:
+        if progress is not None:
+            sys.stderr.write("\n")
+    print(f"Installed {model.name} ({model.size_bytes / 1e6:.1f} MB) into {model.path}")
+    return 0
+
+
+def cmd_models_remove(ctx: _Context, args: argparse.Namespace) -> int:
+    path = ctx.registry().remove(args.name)
+    if ctx.settings.default_model == args.name:
+        ctx.settings.default_model = None
+        ctx.settings.save(ctx.paths.settings_file)
+    print(f"Removed {args.name} ({path})")
+    if args.index:
+        from gallery.library.library import Library
+        from gallery.library.model_indexes import delete_model_index
+
+        with Library(ctx.paths) as library:
+            count = delete_model_index(library, args.name)
+        print(f"Deleted its index ({count} photos)")
     return 0
 
 
@@ -113,7 +226,11 @@ def cmd_index(ctx: _Context, args: argparse.Namespace) -> int:
     cancel = threading.Event()
     with Library(ctx.paths) as library:
         indexer = Indexer(
-            library, model, decode_threads=args.threads, excluded=ctx.settings.excluded_patterns
+            library,
+            model,
+            decode_threads=args.threads,
+            excluded=ctx.settings.excluded_patterns,
+            lock_wait=args.wait,
         )
         progress = _progress_printer(sys.stderr.isatty())
         try:
@@ -204,36 +321,35 @@ def cmd_status(ctx: _Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _versions() -> dict[str, str]:
-    found = {
-        "lumen-gallery": __version__,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    for dist in (
-        "onnxruntime-gpu",
-        "onnxruntime",
-        "numpy",
-        "pillow",
-        "pillow-heif",
-        "pillow-jxl-plugin",
-        "hnswlib",
-        "tokenizers",
-        "platformdirs",
-        "PySide6-Essentials",
-    ):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
+def _doctor_library(ctx: _Context, args: argparse.Namespace) -> int:
+    from gallery.library import doctor
+
+    report = doctor.repair(ctx.paths, args.wait) if args.repair else doctor.check(ctx.paths)
+    if args.json:
+        _print_json(report.as_dict())
+        return 0 if report.ok else 1
+    for action in report.repaired:
+        print(f"repaired: {action}")
+    for note in report.notes:
+        print(f"note: {note}")
+    for problem in report.problems:
+        print(f"problem: {problem.what}\n  fix: {problem.fix}")
+    if report.ok:
+        print(f"The library {ctx.paths.library_db} is healthy.")
+        return 0
+    print(f"{len(report.problems)} problem(s) found.", end="")
+    fixable = not args.repair and any(p.repairable for p in report.problems)
+    print(" Run 'gallery doctor --repair' to fix them." if fixable else "")
+    return 1
 
 
 def cmd_doctor(ctx: _Context, args: argparse.Namespace) -> int:
+    if args.check or args.repair:
+        return _doctor_library(ctx, args)
     from gallery.ml import providers
 
     data: dict[str, Any] = {
-        "versions": _versions(),
+        "versions": versions(),
         "paths": ctx.paths.as_dict(),
         "providers_available": providers.available_providers(),
         "settings": {
@@ -258,7 +374,9 @@ def cmd_doctor(ctx: _Context, args: argparse.Namespace) -> int:
         data["model_problem"] = str(exc)
     if args.json:
         _print_json(data)
-        return 0
+    else:
+        print(as_text(data))
+    return 0
     for section, value in data.items():
         if isinstance(value, dict):
             print(f"{section}:")
@@ -270,9 +388,9 @@ def cmd_doctor(ctx: _Context, args: argparse.Namespace) -> int:
 
 
 def cmd_gui(ctx: _Context, args: argparse.Namespace) -> int:
-    parser = build_parser()
-    parser.print_help()
-    return 0
+    from gallery.ui.app import run_app
+
+    return run_app(ctx.paths)
 
 
 # parser ----------------------------------------------------------------------------------------
@@ -282,6 +400,16 @@ def _add_model_options(parser: argparse.ArgumentParser, *, device: bool = True) 
     parser.add_argument("--model", help="model name (default: the configured or only one)")
     if device:
         parser.add_argument("--device", choices=DEVICE_CHOICES, help="execution device")
+
+
+def _add_wait_option(parser: argparse.ArgumentParser, whom: str) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help=f"wait up to this long for {whom} writing the library (default: stop at once)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -301,21 +429,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log INFO to the console")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    models = sub.add_parser("models", help="list and import models")
+    models = sub.add_parser("models", help="list, download, import and remove models")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    p = models_sub.add_parser("list", help="installed models")
+    p = models_sub.add_parser("list", help="catalog and installed models")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_models_list)
+    p = models_sub.add_parser(
+        "download",
+        help="download a catalog model, or any repo in a supported layout (honours HF_ENDPOINT)",
+    )
+    p.add_argument("model", nargs="?", metavar="NAME", help="a model from 'gallery models list'")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="a Hugging Face repository instead")
+    p.add_argument("--revision", help="branch, tag or commit of --repo (default: main)")
+    p.add_argument("--precision", help="fp32 (default), fp16 or quantized where published")
+    p.add_argument("--name", help="install under this name")
+    p.set_defaults(func=cmd_models_download)
     p = models_sub.add_parser("import", help="install a local model folder (Immich or HF layout)")
     p.add_argument("dir")
     p.add_argument("--name")
     p.set_defaults(func=cmd_models_import)
+    p = models_sub.add_parser("remove", help="delete an installed model")
+    p.add_argument("name")
+    p.add_argument("--index", action="store_true", help="also delete its index from the library")
+    p.set_defaults(func=cmd_models_remove)
 
     p = sub.add_parser("index", help="index photo folders")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _add_model_options(p)
     p.add_argument("--batch-size", type=_positive)
     p.add_argument("--threads", type=_positive, help="decode threads (default: all cores)")
+    _add_wait_option(p, "another indexer")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)
 
@@ -337,6 +480,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("doctor", help="versions, paths, providers and the device report")
     _add_model_options(p)
+    checks = p.add_mutually_exclusive_group()
+    checks.add_argument(
+        "--check",
+        action="store_true",
+        help="check the library instead: SQLite integrity, orphans, vector indexes (exit 1 "
+        "when something is wrong)",
+    )
+    checks.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what --check finds (rebuild vector indexes, drop orphans)",
+    )
+    _add_wait_option(p, "an indexer (with --repair)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_doctor)
     return parser
@@ -345,6 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a name that is not UTF-8 prints as \udcXX
+        sys.stdout.reconfigure(errors="backslashreplace")
     paths = app_paths().ensure()
     log_file = setup_logging(
         paths.log, console_level=logging.INFO if args.verbose else logging.WARNING
@@ -362,6 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not a failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception:
         log.exception("Unexpected error")
         print(f"error: an unexpected error occurred; details are in {log_file}", file=sys.stderr)

@@ -47,5 +47,9 @@ class LibraryError(UserError):
     """The library (SQLite or a vector index) cannot be opened or written."""
 
 
+class LibraryBusy(LibraryError):
+    """Another process or window is writing to (indexing) the same library."""
+
+
 class Cancelled(GalleryError):
     """Work stopped because the caller asked; what was committed stays committed."""

@@ -17,6 +17,7 @@ class Settings:
     device: str = "auto"
     batch_size: int | None = None
     excluded_patterns: list[str] = field(default_factory=list)
+    window_geometry: str | None = None  # Qt's saveGeometry(), base64
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -3,20 +3,36 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.hub_server import HubServer
 from tests.support.tiny_models import build_clip_folder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
+_HF_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_ENDPOINT")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """huggingface_hub reads its home (token, caches) when it is imported: point it at a temp
+    dir before any test module imports it, here and in the CLI subprocesses, and keep the
+    developer's hub settings and proxies away from the loopback servers."""
+    hf_home = tempfile.mkdtemp(prefix="lumen-tests-hf-home-")
+    config.add_cleanup(lambda: shutil.rmtree(hf_home, ignore_errors=True))
+    os.environ["HF_HOME"] = hf_home
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+    for name in _HF_VARIABLES:
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +40,14 @@ def lumen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "lumen-home"
     monkeypatch.setenv("LUMEN_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    """A loopback Hugging Face hub; HF_ENDPOINT points at it (in-process and CLI runs)."""
+    with HubServer() as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        yield server
 
 
 @pytest.fixture(scope="session")

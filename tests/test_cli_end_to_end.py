@@ -115,10 +115,13 @@ def test_immich_layout_end_to_end(
 def test_models_list_status_and_doctor(
     gallery_cli: Cli, model_dirs: dict[str, Path], lumen_home: Path
 ) -> None:
-    assert parse_json(gallery_cli("models", "list", "--json")) == []
+    catalog = parse_json(gallery_cli("models", "list", "--json"))  # the catalog, none installed
+    assert catalog and not any(m["installed"] for m in catalog)
     gallery_cli("models", "import", str(model_dirs["random-hf"]), "--name", "rnd")
     listed = parse_json(gallery_cli("models", "list", "--json"))
-    assert [(m["name"], m["installed"], m["default"]) for m in listed] == [("rnd", True, True)]
+    installed = [(m["name"], m["installed"], m["default"]) for m in listed if m["installed"]]
+    assert installed == [("rnd", True, True)]
+    assert not any(m["default"] for m in listed if not m["installed"])
     doctor = parse_json(gallery_cli("doctor", "--json"))
     assert doctor["paths"]["log"] == str(lumen_home / "logs")
     assert doctor["device_report"]["active"][-1] == "CPUExecutionProvider"

@@ -187,3 +187,26 @@ def test_library_keeps_one_index_per_model(tmp_path: Path) -> None:
         assert a is library.vector_index("model/a", 8)
         assert a.path != b.path and a.path.suffix == b.path.suffix == ".hnsw"
     assert sorted(p.name for p in paths.indexes.glob("*.hnsw")) == ["model-b.hnsw", "model_a.hnsw"]
+
+
+def test_index_file_missing_labels_is_caught_up_even_with_a_matching_sidecar(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An older index file put back (a backup, a copy) beside a current sidecar must not
+    silently miss photos: labels SQLite has and the file lacks are added on open."""
+    store, _, ids = _store_with_files(tmp_path, 20)
+    index = _index(store, tmp_path)
+    vectors = _vectors(20)
+    generation = store.commit_batch(index.model_id, [], ids[:5], vectors[:5], [])
+    index.add(ids[:5], vectors[:5], generation)
+    index.save()
+    old_file = (tmp_path / "m.hnsw").read_bytes()
+    generation = store.commit_batch(index.model_id, [], ids[5:], vectors[5:], [])
+    index.add(ids[5:], vectors[5:], generation)
+    index.save()
+    (tmp_path / "m.hnsw").write_bytes(old_file)  # the sidecar still says the latest generation
+    caplog.set_level("INFO")
+    reopened = _index(store, tmp_path)
+    assert "caught up with the library: +15" in caplog.text
+    assert reopened.labels() == set(ids)
+    assert reopened.query(vectors[17], k=1)[0][0] == ids[17]

@@ -34,6 +34,7 @@ DEFAULT_MAX_PIXELS = 200_000_000
 
 CORRUPT = "truncated or corrupt image data"
 NOT_AN_IMAGE = "not a supported image format"
+VANISHED = "file vanished"
 
 # Formats whose Pillow plugin accepts every common variant: if one of these fails to open,
 # the file is damaged. For the others, an unidentified file may be a valid but rare variant.
@@ -108,7 +109,7 @@ def _open_file(path: Path) -> BinaryIO:
             fh.close()
             raise
     except FileNotFoundError as exc:
-        raise UnsupportedImageError("file vanished") from exc
+        raise UnsupportedImageError(VANISHED) from exc
     except OSError as exc:
         detail = os.strerror(exc.errno).lower() if exc.errno else "cannot open file"
         if exc.errno == errno.EACCES or isinstance(exc, PermissionError):

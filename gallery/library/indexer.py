@@ -3,7 +3,8 @@
 scan -> bulk diff against SQLite -> decode in a thread pool (one decode makes both the model
 tensor and the thumbnail) -> batches of the model-aware size -> encode -> one transaction per
 batch -> hnswlib add. Decoding overlaps inference (Pillow and ONNX Runtime release the GIL).
-Cancellation is checked between batches; whatever was committed stays committed.
+Cancellation is checked between batches; whatever was committed stays committed. A run holds the
+library's writer lock, so two indexers never write one library at once.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from gallery.errors import Cancelled, UnsupportedImageError, UserError
+from gallery.errors import Cancelled, LibraryError, UnsupportedImageError, UserError
 from gallery.imaging import THUMBNAIL_SIZE, decode_image, make_thumbnail, save_thumbnail
 from gallery.imaging import thumbnail_path as _thumbnail_path
+from gallery.imaging.decode import VANISHED
+from gallery.library import faults
 from gallery.library.library import Library
 from gallery.library.scanner import scan
 from gallery.library.store import Decoded, FileRow
@@ -37,12 +40,27 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 SAVE_INTERVAL_SECONDS = 60.0
+CHANGED = "file changed while it was being indexed; it is indexed again on the next run"
 
 
 def thumbnail_file(cache_dir: Path, path: str, size: int, mtime_ns: int) -> Path:
     """Thumbnails are keyed by path and version, so a changed photo never shows a stale one."""
-    key = hashlib.sha1(f"{path}\0{size}\0{mtime_ns}".encode(), usedforsecurity=False).hexdigest()
+    version = f"\0{size}\0{mtime_ns}".encode()
+    key = hashlib.sha1(os.fsencode(path) + version, usedforsecurity=False).hexdigest()
     return _thumbnail_path(cache_dir, key)
+
+
+def _ensure_unchanged(row: FileRow) -> None:
+    """The scan's size and mtime must still hold: a file that vanished or was rewritten since
+    is recorded with that reason, never decoded into a vector for a version no row describes."""
+    try:
+        info = Path(row.path).stat()
+    except FileNotFoundError as exc:
+        raise UnsupportedImageError(VANISHED) from exc
+    except OSError:
+        return  # the decode says why the file cannot be read
+    if (info.st_size, info.st_mtime_ns) != (row.size, row.mtime_ns):
+        raise UnsupportedImageError(CHANGED)
 
 
 @dataclass(frozen=True)
@@ -101,22 +119,29 @@ class Indexer:
         decode_threads: int | None = None,
         excluded: Sequence[str] = (),
         thumbnails: bool = True,
+        lock_wait: float = 0.0,
     ) -> None:
+        """`lock_wait`: seconds to wait for another indexer of the library before LibraryBusy."""
         self.library = library
         self.model = model
         self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
         self.excluded = tuple(excluded)
         self.thumbnails = thumbnails
+        self.lock_wait = lock_wait
         size = model.folder.preprocess.size
         self.min_side = max(size, THUMBNAIL_SIZE) if thumbnails else size
+        self._roots: dict[str, tuple[int, int]] = {}  # root -> (st_dev, st_ino) when scanned
 
     # one file ----------------------------------------------------------------------------------
     def _decode(self, row: FileRow) -> _Decoded:
         started = time.perf_counter()
         result = _Decoded(row)
         try:
+            _ensure_unchanged(row)
             decoded = decode_image(Path(row.path), self.min_side)
-            result.tensor = image_tensor(decoded.image, self.model.folder.preprocess)
+            tensor = image_tensor(decoded.image, self.model.folder.preprocess)
+            _ensure_unchanged(row)  # rewritten while it was being read
+            result.tensor = tensor
             width, height = decoded.original_size
             result.meta = Decoded(row.id, width, height, decoded.taken_at)
             if self.thumbnails:
@@ -138,8 +163,18 @@ class Indexer:
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
     ) -> IndexSummary:
-        started = time.perf_counter()
+        """Index `roots`, holding the library's writer lock for the whole run."""
         cancel = cancel or threading.Event()
+        with self.library.writing("indexing this library", self.lock_wait, cancel):
+            return self._run(roots, progress, cancel)
+
+    def _run(
+        self,
+        roots: Sequence[Path],
+        progress: ProgressCallback | None,
+        cancel: threading.Event,
+    ) -> IndexSummary:
+        started = time.perf_counter()
         summary = IndexSummary(model=self.model.name, decode_threads=self.decode_threads)
         timings = {"scan": 0.0, "decode": 0.0, "encode": 0.0, "write": 0.0}
         store = self.library.store
@@ -155,33 +190,38 @@ class Indexer:
             batch_size,
             self.decode_threads,
         )
+        finished = False
         try:
-            root_ids = self._scan_roots(roots, summary, progress, cancel, timings)
-            pending = store.pending(index.model_id, root_ids)
-            summary.skipped = summary.scanned - len(pending)
-            self._index_files(pending, batch_size, summary, progress, cancel, timings)
-        except Cancelled:
-            summary.cancelled = True
-            log.info("Indexing cancelled; committed batches are kept")
+            try:
+                root_ids = self._scan_roots(roots, summary, progress, cancel, timings)
+                pending = store.pending(index.model_id, root_ids)
+                summary.skipped = summary.scanned - len(pending)
+                self._index_files(pending, batch_size, summary, progress, cancel, timings)
+            except Cancelled:
+                summary.cancelled = True
+                log.info("Indexing cancelled; committed batches are kept")
+            finished = True
         finally:
             write_started = time.perf_counter()
-            index.save()
-            timings["write"] += time.perf_counter() - write_started
-            summary.seconds = time.perf_counter() - started
-            summary.stage_seconds = timings
-            log.info(
-                "Indexed in %.1f s: %d scanned, %d new, %d updated, %d removed, %d embedded, "
-                "%d failed, %d skipped; stages %s",
-                summary.seconds,
-                summary.scanned,
-                summary.new,
-                summary.updated,
-                summary.removed,
-                summary.embedded,
-                summary.failed,
-                summary.skipped,
-                {k: round(v, 2) for k, v in timings.items()},
-            )
+            try:
+                _save_index(index, after_error=not finished)
+            finally:
+                timings["write"] += time.perf_counter() - write_started
+                summary.seconds = time.perf_counter() - started
+                summary.stage_seconds = timings
+                log.info(
+                    "Indexed in %.1f s: %d scanned, %d new, %d updated, %d removed, "
+                    "%d embedded, %d failed, %d skipped; stages %s",
+                    summary.seconds,
+                    summary.scanned,
+                    summary.new,
+                    summary.updated,
+                    summary.removed,
+                    summary.embedded,
+                    summary.failed,
+                    summary.skipped,
+                    {k: round(v, 2) for k, v in timings.items()},
+                )
         return summary
 
     def _dim(self) -> int:
@@ -201,6 +241,7 @@ class Indexer:
     ) -> list[int]:
         scan_started = time.perf_counter()
         root_ids = []
+        self._roots = {}
         for root in roots:
             root = root.expanduser().resolve()
             if not root.is_dir():
@@ -208,6 +249,8 @@ class Indexer:
                     f"The folder {root} does not exist or is not a folder.",
                     "Check the path, or reconnect the drive it is on.",
                 )
+            info = root.stat()
+            self._roots[str(root)] = (info.st_dev, info.st_ino)
             root_id = self.library.store.add_root(str(root))
             root_ids.append(root_id)
 
@@ -215,8 +258,10 @@ class Indexer:
                 if progress is not None and count % 200 == 0:
                     progress(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None, where))
 
-            scanned = list(scan(root, self.excluded, cancel, found))
-            diff = self.library.store.apply_scan(root_id, scanned)
+            unreadable: list[str] = []
+            scanned = list(scan(root, self.excluded, cancel, found, unreadable.append))
+            self._check_roots()  # a drive gone mid-scan must not read as "every photo deleted"
+            diff = self.library.store.apply_scan(root_id, scanned, unreadable)
             self.library.forget_files(diff.removed_ids)
             summary.scanned += len(scanned)
             summary.new += diff.new
@@ -224,6 +269,21 @@ class Indexer:
             summary.removed += len(diff.removed_ids) - diff.updated
         timings["scan"] += time.perf_counter() - scan_started
         return root_ids
+
+    def _check_roots(self) -> None:
+        """Stop when a root is gone or is no longer the folder it was (a drive unmounted under
+        its mount point), before its files are recorded as vanished or deleted."""
+        for path, identity in self._roots.items():
+            try:
+                info = Path(path).stat()
+            except OSError:
+                info = None
+            if info is None or (info.st_dev, info.st_ino) != identity:
+                raise UserError(
+                    f"The folder {path} disappeared during indexing "
+                    "(was its drive disconnected?).",
+                    f"Reconnect it and index again; {faults.KEPT}.",
+                )
 
     def _index_files(
         self,
@@ -290,6 +350,8 @@ class Indexer:
         timings: dict[str, float],
     ) -> None:
         timings["decode"] += sum(item.seconds for item in batch)
+        if any(item.error is not None for item in batch):
+            self._check_roots()
         good = [item for item in batch if item.tensor is not None and item.meta is not None]
         failures = [
             (item.row.id, item.error or "unknown error") for item in batch if item.error is not None
@@ -326,3 +388,14 @@ class Indexer:
             (encoded - encode_started) * 1000,
             len(good) / max(encoded - encode_started, 1e-9),
         )
+
+
+def _save_index(index: VectorIndex, *, after_error: bool) -> None:
+    """Save at the end of a run. After another error a failed save is only logged: that first
+    error is the one to report, and SQLite holds every committed batch either way."""
+    try:
+        index.save()
+    except LibraryError as exc:
+        if not after_error:
+            raise
+        log.warning("The vector index was not saved: %s", exc)

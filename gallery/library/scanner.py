@@ -1,5 +1,6 @@
 """Walk photo folders: hidden and NAS/thumbnail folders skipped, symlink loops not followed,
-image files found by content as well as by extension (any case)."""
+image files found by content as well as by extension (any case). Names need not be valid UTF-8:
+the store keeps their exact bytes."""
 
 from __future__ import annotations
 
@@ -30,8 +31,13 @@ def scan(
     excluded: Sequence[str] = (),
     cancel: threading.Event | None = None,
     on_found: Callable[[int], None] | None = None,
+    on_unreadable: Callable[[str], None] | None = None,
 ) -> Iterator[ScannedFile]:
-    """Yield every image candidate under root, depth first, each directory visited once."""
+    """Yield every image candidate under root, depth first, each directory visited once.
+
+    A folder that cannot be read is logged and passed to `on_unreadable`: its files were not
+    seen, which is not the same as gone.
+    """
     visited: set[tuple[int, int]] = set()
     stack = [str(root)]
     found = 0
@@ -43,6 +49,8 @@ def scan(
             info = Path(folder).stat()
         except OSError as exc:
             log.warning("Cannot read folder %s: %s", folder, exc)
+            if on_unreadable is not None:
+                on_unreadable(folder)
             continue
         if (info.st_dev, info.st_ino) in visited:
             log.info("Skipping %s: already visited (symlink loop or duplicate link)", folder)
@@ -52,6 +60,8 @@ def scan(
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             log.warning("Cannot list folder %s: %s", folder, exc)
+            if on_unreadable is not None:
+                on_unreadable(folder)
             continue
         subfolders: list[str] = []
         for entry in entries:
@@ -69,7 +79,7 @@ def scan(
             except OSError as exc:
                 log.info("Skipping %s: %s", entry.path, exc)
                 continue
-            if not _storable(entry.path) or not is_image_candidate(Path(entry.path)):
+            if not is_image_candidate(Path(entry.path)):
                 continue
             found += 1
             if on_found is not None:
@@ -77,12 +87,3 @@ def scan(
             yield ScannedFile(entry.path, stat.st_size, stat.st_mtime_ns)
         stack.extend(reversed(subfolders))
 
-
-def _storable(path: str) -> bool:
-    """SQLite text must be valid Unicode; a name that is not is logged, not stored."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        log.warning("Skipping a file whose name is not valid UTF-8: %r", path)
-        return False
-    return True

@@ -2,12 +2,15 @@
 
 Vectors live here too, so every hnswlib index can be rebuilt from this file alone. File ids are
 AUTOINCREMENT and a changed file gets a new id, so a vector label never comes back to life.
-WAL mode lets searches read while an indexer writes.
+WAL mode lets searches read while an indexer writes. Paths are TEXT, except names that are not
+valid UTF-8 (Linux allows any bytes): those are stored as their raw bytes in the same column.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gallery.errors import LibraryError
+from gallery.library import faults
 
 log = logging.getLogger(__name__)
 
@@ -118,19 +122,36 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(
-                path, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db = self._connect()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(
+            raise faults.sqlite_error(exc, path) or LibraryError(
                 f"The library database {path} cannot be opened: {exc}.",
-                "Run 'gallery doctor' for details.",
+                "Run 'gallery doctor --check' for details.",
             ) from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        """Read-write in WAL mode; read-only when its folder cannot be written, so a library on
+        a read-only drive can still be searched (and any write fails with a clear message)."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise faults.os_error(exc, folder, "create the library folder") from exc
+        if not os.access(folder, os.W_OK):
+            if not self.path.exists():
+                raise faults.read_only(folder, "create the library database")
+            log.info("%s is read-only: the library is opened read-only", folder)
+            uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            db = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -156,19 +177,22 @@ class Store:
 
     def transaction(self) -> sqlite3.Connection:
         """`with store.transaction():` -> one BEGIN IMMEDIATE ... COMMIT (or ROLLBACK)."""
-        return _Transaction(self.db)  # type: ignore[return-value]
+        return _Transaction(self)  # type: ignore[return-value]
 
     # roots ---------------------------------------------------------------------------------
     def add_root(self, path: str) -> int:
         with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)", (path, time.time())
+                "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)",
+                (_to_sql(path), time.time()),
             )
-            row = self.db.execute("SELECT id FROM roots WHERE path = ?", (path,)).fetchone()
+            row = self.db.execute(
+                "SELECT id FROM roots WHERE path = ?", (_to_sql(path),)
+            ).fetchone()
         return int(row[0])
 
     def roots(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
+        return [_from_sql(r[0]) for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
 
     def remove_root(self, path: str) -> list[int]:
         """Forget a folder and its files; returns the removed file ids (vector labels)."""
@@ -177,10 +201,10 @@ class Store:
                 r[0]
                 for r in self.db.execute(
                     "SELECT f.id FROM files f JOIN roots r ON r.id = f.root_id WHERE r.path = ?",
-                    (path,),
+                    (_to_sql(path),),
                 )
             ]
-            self.db.execute("DELETE FROM roots WHERE path = ?", (path,))
+            self.db.execute("DELETE FROM roots WHERE path = ?", (_to_sql(path),))
             if ids:
                 self.db.execute("UPDATE models SET generation = generation + 1")
         return ids
@@ -190,10 +214,18 @@ class Store:
         rows = self.db.execute(
             "SELECT id, path, size, mtime_ns FROM files WHERE root_id = ?", (root_id,)
         )
-        return {r[1]: FileRow(r[0], r[1], r[2], r[3]) for r in rows}
+        found = (_file_row(r) for r in rows)
+        return {row.path: row for row in found}
 
-    def apply_scan(self, root_id: int, scanned: Sequence[ScannedFile]) -> DiffResult:
-        """Bulk diff one root against its scan, in one transaction."""
+    def apply_scan(
+        self, root_id: int, scanned: Sequence[ScannedFile], unreadable: Sequence[str] = ()
+    ) -> DiffResult:
+        """Bulk diff one root against its scan, in one transaction.
+
+        Files under `unreadable` folders were not seen, which does not mean they are gone: their
+        rows (and vectors) stay until a scan can list those folders again.
+        """
+        kept = tuple(folder.rstrip(os.sep) + os.sep for folder in unreadable)
         known = self.files_under(root_id)
         seen: set[str] = set()
         new: list[ScannedFile] = []
@@ -205,7 +237,9 @@ class Store:
                 new.append(item)
             elif row.size != item.size or row.mtime_ns != item.mtime_ns:
                 changed.append((row.id, item))
-        vanished = [row.id for path, row in known.items() if path not in seen]
+        vanished = [
+            row.id for path, row in known.items() if path not in seen and not path.startswith(kept)
+        ]
         removed = vanished + [file_id for file_id, _ in changed]
         now = time.time()
         with self.transaction():
@@ -213,7 +247,7 @@ class Store:
             self.db.executemany(
                 "INSERT INTO files(root_id, path, size, mtime_ns, updated_at) VALUES (?,?,?,?,?)",
                 [
-                    (root_id, f.path, f.size, f.mtime_ns, now)
+                    (root_id, _to_sql(f.path), f.size, f.mtime_ns, now)
                     for f in new + [item for _, item in changed]
                 ],
             )
@@ -238,7 +272,7 @@ class Store:
             "WHERE error IS NULL AND width IS NOT NULL "
             "ORDER BY COALESCE(taken_at, mtime_ns / 1e9) DESC, path"
         )
-        return [PhotoRow(*r) for r in rows]
+        return [PhotoRow(r[0], _from_sql(r[1]), *r[2:]) for r in rows]
 
     def photo_rows(self, ids: Sequence[int]) -> dict[int, PhotoRow]:
         found: dict[int, PhotoRow] = {}
@@ -248,33 +282,37 @@ class Store:
                 f"SELECT id, path, size, mtime_ns, taken_at FROM files WHERE id IN ({marks})",
                 chunk,
             ):
-                found[r[0]] = PhotoRow(*r)
+                found[r[0]] = PhotoRow(r[0], _from_sql(r[1]), *r[2:])
         return found
 
     def path_of(self, file_id: int) -> str | None:
         row = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else _from_sql(row[0])
 
     def file_id(self, path: str) -> int | None:
-        row = self.db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        row = self.db.execute("SELECT id FROM files WHERE path = ?", (_to_sql(path),)).fetchone()
         return None if row is None else int(row[0])
 
     def paths_of(self, ids: Sequence[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            found.update(
-                self.db.execute(
-                    f"SELECT id, path FROM files WHERE id IN ({marks})", chunk
-                ).fetchall()
-            )
+            rows = self.db.execute(f"SELECT id, path FROM files WHERE id IN ({marks})", chunk)
+            found.update((file_id, _from_sql(path)) for file_id, path in rows)
         return found
 
     # models and vectors ----------------------------------------------------------------------
     def model_id(self, name: str, dim: int) -> int:
-        with self.transaction():
-            self.db.execute("INSERT OR IGNORE INTO models(name, dim) VALUES (?, ?)", (name, dim))
-            row = self.db.execute("SELECT id, dim FROM models WHERE name = ?", (name,)).fetchone()
+        """The model's id, created on first use (readers never write when it exists)."""
+        row = self.db.execute("SELECT id, dim FROM models WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            with self.transaction():
+                self.db.execute(
+                    "INSERT OR IGNORE INTO models(name, dim) VALUES (?, ?)", (name, dim)
+                )
+                row = self.db.execute(
+                    "SELECT id, dim FROM models WHERE name = ?", (name,)
+                ).fetchone()
         if int(row[1]) != dim:
             raise LibraryError(
                 f"The library holds {row[1]}-d vectors for model {name!r}, but the model now "
@@ -305,7 +343,7 @@ class Store:
             query += f" AND root_id IN ({','.join('?' * len(root_ids))})"
             params.extend(root_ids)
         rows = self.db.execute(query + " ORDER BY id", params)
-        return [FileRow(*r) for r in rows]
+        return [_file_row(r) for r in rows]
 
     def commit_batch(
         self,
@@ -399,11 +437,29 @@ class Store:
 
     def failures(self) -> list[tuple[str, str]]:
         return [
-            (r[0], r[1])
+            (_from_sql(r[0]), r[1])
             for r in self.db.execute(
                 "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path"
             )
         ]
+
+
+def _to_sql(path: str) -> str | bytes:
+    """TEXT for a path that is valid UTF-8; its exact bytes (a BLOB) for one that is not."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def _from_sql(value: str | bytes) -> str:
+    """The inverse of `_to_sql`: bytes come back as the str that os functions accept."""
+    return value if isinstance(value, str) else os.fsdecode(value)
+
+
+def _file_row(row: tuple[int, str | bytes, int, int]) -> FileRow:
+    return FileRow(row[0], _from_sql(row[1]), row[2], row[3])
 
 
 def _unpack(rows: list[tuple[int, bytes]]) -> tuple[list[int], FloatArray]:
@@ -418,14 +474,43 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE so two writers queue on the lock instead of failing mid-way."""
+    """BEGIN IMMEDIATE so two writers queue on the lock instead of failing mid-way.
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    A failure of the disk (full, read-only, I/O) comes out as a LibraryError; SQLite has rolled
+    the transaction back by then, so every earlier commit is intact.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+        self.path = store.path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self._raise_for(exc)
+            raise
         return self.db
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.Error as commit_error:
+                self._rollback()
+                self._raise_for(commit_error)
+                raise
+            return
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            self._raise_for(exc)
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:  # SQLite rolls back by itself after some errors
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def _raise_for(self, exc: sqlite3.Error) -> None:
+        error = faults.sqlite_error(exc, self.path)
+        if error is not None:
+            raise error from exc

@@ -3,12 +3,14 @@
 Labels are SQLite file ids. The file is saved atomically (temp, fsync, rename) with a sidecar
 holding the SQLite generation it matches; on open a mismatch is caught up (add what SQLite has,
 mark deleted what it lost) and an unreadable file is rebuilt. hnswlib is not thread-safe between
-add and query, so one lock guards every call.
+add and query, so one lock guards every call. Only the holder of the library's writer lock saves
+(see `Library.save`), so two processes never write the same file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -20,6 +22,7 @@ import hnswlib
 import numpy as np
 import numpy.typing as npt
 
+from gallery.library import faults
 from gallery.library.store import Store
 
 log = logging.getLogger(__name__)
@@ -50,8 +53,12 @@ class VectorIndex:
         self.meta_path = path.with_name(path.name + ".json")
         self.ef = ef
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
         self._live: set[int] = set()
         self.generation = 0
+        self._version = 0  # bumped by every change in memory
+        self._saved_version = 0
+        self._disk_stamp = self._file_stamp()  # the file this object last read or wrote
         self._index = self._open()
 
     # opening ---------------------------------------------------------------------------------
@@ -88,16 +95,20 @@ class VectorIndex:
                     exc,
                 )
             else:
-                if self._saved_generation() == generation:
+                # A matching generation is trusted only if the file has every label SQLite
+                # has: a file restored from a backup must not silently miss photos.
+                in_file = {int(label) for label in index.get_ids_list()}
+                if self._saved_generation() == generation and sqlite_ids <= in_file:
                     self._live = sqlite_ids
                     return index
-                return self._catch_up(index, sqlite_ids)
+                return self._catch_up(index, sqlite_ids, in_file)
         elif sqlite_ids:
             log.warning("Vector index %s is missing; rebuilding it from the library", self.path)
         return self._rebuild(sqlite_ids)
 
-    def _catch_up(self, index: hnswlib.Index, sqlite_ids: set[int]) -> hnswlib.Index:
-        in_file = set(index.get_ids_list())
+    def _catch_up(
+        self, index: hnswlib.Index, sqlite_ids: set[int], in_file: set[int]
+    ) -> hnswlib.Index:
         stale = in_file - sqlite_ids
         missing = sqlite_ids - in_file
         for label in stale:
@@ -107,6 +118,7 @@ class VectorIndex:
         self._live = sqlite_ids - missing
         for ids, vectors in self.store.vectors(self.model_id, missing):
             self._add_unlocked(ids, vectors)
+        self._version += 1
         log.info(
             "Vector index %s caught up with the library: +%d, -%d",
             self.path.name,
@@ -120,6 +132,7 @@ class VectorIndex:
         self._live = set()
         for ids, vectors in self.store.vectors(self.model_id):
             self._add_unlocked(ids, vectors)
+        self._version += 1  # the file, if any, is not this index
         if sqlite_ids:
             log.info("Rebuilt vector index %s with %d vectors", self.path.name, len(sqlite_ids))
         return self._index
@@ -135,6 +148,7 @@ class VectorIndex:
             np.asarray(vectors, dtype=np.float32), np.asarray(ids), replace_deleted=True
         )
         self._live.update(int(i) for i in ids)
+        self._version += 1
 
     def add(self, ids: Sequence[int], vectors: FloatArray, generation: int) -> None:
         """Add vectors that SQLite committed as `generation`."""
@@ -150,6 +164,7 @@ class VectorIndex:
                 if label in self._live:
                     self._index.mark_deleted(label)
                     self._live.discard(label)
+                    self._version += 1
 
     def __len__(self) -> int:
         return len(self._live)
@@ -175,22 +190,86 @@ class VectorIndex:
         ]
 
     # persistence -----------------------------------------------------------------------------
+    @property
+    def changed(self) -> bool:
+        """Whether memory holds changes the file does not."""
+        return self._version != self._saved_version
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_size
+
     def save(self) -> None:
-        """Write temp, fsync, rename; then the sidecar that says which generation it holds."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        """Write temp, fsync, rename; then the sidecar that says which generation it holds.
+
+        hnswlib does not report write errors, so the temp file's size is checked against the
+        size the index says it has: a full disk never replaces a good file with a short one.
+        On failure the previous file is left as it was and the temp files are removed.
+        """
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with self._lock:
-            self._index.save_index(str(tmp))
-            generation, count = self.generation, len(self._live)
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(self.path)
         meta_tmp = self.meta_path.with_name(self.meta_path.name + ".tmp")
-        _fsync_write(
-            meta_tmp,
-            json.dumps({"generation": generation, "dim": self.dim, "count": count}).encode(),
-        )
-        meta_tmp.replace(self.meta_path)
+        with self._save_lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(b"")  # hnswlib cannot say why a file cannot be created; this can
+                with self._lock:
+                    self._index.save_index(str(tmp))
+                    expected = self._index.index_file_size()
+                    generation, count, version = self.generation, len(self._live), self._version
+                with tmp.open("rb+") as handle:
+                    os.fsync(handle.fileno())
+                if tmp.stat().st_size != expected:  # a short write: the disk filled up
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp))
+                tmp.replace(self.path)
+                sidecar = {"generation": generation, "dim": self.dim, "count": count}
+                _fsync_write(meta_tmp, json.dumps(sidecar).encode())
+                meta_tmp.replace(self.meta_path)
+            except OSError as exc:
+                for leftover in (tmp, meta_tmp):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink(missing_ok=True)
+                raise faults.os_error(exc, self.path.parent, "save the vector index") from exc
+            self._saved_version = version
+            self._disk_stamp = self._file_stamp()
         log.debug(
             "Saved vector index %s (%d vectors, generation %d)", self.path.name, count, generation
         )
+
+    def save_if_current(self) -> bool:
+        """Save changes unless someone else saved the file since this object read or wrote it
+        (their copy is the newer one; ours would only set it back). Call under the writer lock.
+        """
+        if not self.changed:
+            return False
+        if self._file_stamp() != self._disk_stamp:
+            log.info("Not saving %s: another process saved it meanwhile", self.path.name)
+            return False
+        self.save()
+        return True
+
+
+def read_live_labels(path: Path, dim: int) -> set[int]:
+    """The labels a saved index answers queries with (deleted ones left out), read as the file
+    is, without the repairs that opening makes; ValueError when it cannot be read."""
+    index = hnswlib.Index(space="ip", dim=dim)
+    try:
+        index.load_index(str(path), max_elements=0)
+    except (RuntimeError, OSError, MemoryError) as exc:
+        raise ValueError(str(exc)) from exc
+    labels = [int(label) for label in index.get_ids_list()]
+    live: set[int] = set()
+    for start in range(0, len(labels), 1000):
+        chunk = labels[start : start + 1000]
+        try:
+            index.get_items(chunk)  # raises "Label not found" for a deleted label
+        except RuntimeError:
+            for label in chunk:
+                with contextlib.suppress(RuntimeError):
+                    index.get_items([label])
+                    live.add(label)
+        else:
+            live.update(chunk)
+    return live

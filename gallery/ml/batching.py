@@ -3,6 +3,8 @@ batch; CPU batches stay small because throughput there flattens past ~8."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from gallery.ml.model_folder import VisionShape
 
 # (max GFLOPs per image, GPU batch, CPU batch), cheapest first.
@@ -24,13 +26,19 @@ def default_batch_size(vision: VisionShape | None, device_class: str) -> int:
 
 
 def choose_batch_size(
-    vision: VisionShape | None, device_class: str, override: int | None = None
+    vision: VisionShape | None,
+    device_class: str,
+    override: int | None = None,
+    catalog: Mapping[str, int] | None = None,
 ) -> int:
-    """The user's override wins; otherwise the table by the model's measured architecture."""
+    """The user's override wins, then the catalog's size for this device class (measured for
+    that model), then the table by the model's architecture."""
     if override is not None:
         if override < 1:
             raise ValueError("batch size must be at least 1")
         return override
+    if catalog and device_class in catalog:
+        return catalog[device_class]
     return default_batch_size(vision, device_class)
 
 

@@ -200,7 +200,12 @@ class ClipModel:
 
     @property
     def batch_size(self) -> int:
-        return choose_batch_size(self.folder.vision, self.report.device_class, self._batch_override)
+        return choose_batch_size(
+            self.folder.vision,
+            self.report.device_class,
+            self._batch_override,
+            self.folder.batch_sizes,
+        )
 
     def validate(self) -> None:
         """Load both towers and embed once: proves the folder works before it is installed."""
@@ -270,6 +275,9 @@ class ClipModel:
         mask_input = tower.input_named("attention_mask")
         if mask_input is not None:
             feeds[mask_input.name] = mask.astype(mask_input.dtype)
+        types_input = tower.input_named("token_type_ids")  # BERT text towers (Chinese-CLIP)
+        if types_input is not None:
+            feeds[types_input.name] = np.zeros(ids.shape, dtype=types_input.dtype)
         vectors = tower.run(feeds)
         self._check_dim_runtime(vectors)
         return l2_normalise(vectors)

@@ -8,11 +8,12 @@ onnx/text_model.onnx, tokenizer.json, preprocessor_config.json, config.json.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from gallery.errors import ModelError
+from gallery.ml.model_files import marker_problem, read_facts
 
 Layout = Literal["immich", "hf"]
 ResizeMode = Literal["shortest", "squash"]
@@ -57,6 +58,8 @@ class ModelFolder:
     context_length: int | None
     pad_token: str | None
     vision: VisionShape | None
+    #: Batch size per device class ("gpu", "cpu") from the catalog; None: sized by the heuristic.
+    batch_sizes: dict[str, int] | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
@@ -221,16 +224,45 @@ def detect_layout(folder: Path) -> Layout | None:
     return None
 
 
+def _with_facts(model: ModelFolder) -> ModelFolder:
+    """Apply what the catalog knows and the published configs do not say (lumen.json), e.g.
+    Chinese-CLIP's context of 52 where its BERT config says 512."""
+    facts = read_facts(model.path)
+    if not facts:
+        return model
+    preprocess = model.preprocess
+    if facts.get("resize_mode") in ("shortest", "squash"):
+        preprocess = replace(preprocess, resize_mode=facts["resize_mode"])
+    batch = facts.get("batch_sizes")
+    batch_sizes = (
+        {str(k): int(v) for k, v in batch.items() if (_int(v) or 0) > 0}
+        if isinstance(batch, dict)
+        else None
+    )
+    return replace(
+        model,
+        preprocess=preprocess,
+        context_length=_int(facts.get("context_length")) or model.context_length,
+        batch_sizes=batch_sizes or None,
+    )
+
+
 def read_model_folder(folder: Path) -> ModelFolder:
     """Describe a model folder; raise ModelError saying what is missing or wrong."""
     folder = folder.expanduser().resolve()
     if not folder.is_dir():
         raise ModelError(f"No model folder at {folder}.", "Check the path.")
+    problem = marker_problem(folder, required=False)
+    if problem is not None:
+        raise ModelError(
+            f"The model folder {folder} is incomplete or damaged: {problem}.",
+            f"Download it again with 'gallery models download {folder.name}', or re-import it.",
+        )
     layout = detect_layout(folder)
     if layout == "immich":
-        return _immich(folder)
+        return _with_facts(_immich(folder))
     if layout == "hf":
-        return _hf(folder)
+        return _with_facts(_hf(folder))
     raise ModelError(
         f"{folder} is not a CLIP model folder in a supported layout.",
         "Expected visual/ and textual/ (Immich export) or onnx/vision_model.onnx and "

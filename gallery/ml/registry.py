@@ -1,7 +1,9 @@
 """Installed models: folders under the user's models dir (and `models/` of a source checkout).
 
-Importing copies into a temporary folder beside the target and renames it into place, so a
-half-copied model is never found by the loader.
+Installs (imports and downloads) are assembled in a hidden folder beside the target, finished
+with a completion marker and renamed into place, so a half-copied model is never found by the
+loader. In the user's models dir a folder without the marker, or with a file of the wrong
+size, is reported as damaged; folders dropped into a checkout's `models/` need no marker.
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gallery.errors import ModelError, ModelNotFoundError
+from gallery.ml.catalog import SOURCE_MODELS_DIR as SOURCE_MODELS_DIR
 from gallery.ml.encoder import ClipModel
+from gallery.ml.model_files import (
+    MARKER_NAME,
+    download_staging,
+    marker_problem,
+    publish,
+    write_marker,
+)
 from gallery.ml.model_folder import ModelFolder, detect_layout, read_model_folder
 
 log = logging.getLogger(__name__)
 
-SOURCE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 _VALID_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 
 
@@ -31,8 +40,27 @@ class InstalledModel:
     size_bytes: int
 
 
-def _folder_size(folder: Path) -> int:
+@dataclass(frozen=True)
+class DamagedModel:
+    """A model folder that must not be loaded: an interrupted or corrupted install."""
+
+    name: str
+    path: Path
+    problem: str
+
+
+def folder_size(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def validate_name(name: str) -> str:
+    """A model name doubles as a folder and index file name: keep it portable."""
+    if not _VALID_NAME.match(name):
+        raise ModelError(
+            f"{name!r} is not a usable model name.",
+            "Use letters, digits, '.', '_', '+' or '-'.",
+        )
+    return name
 
 
 class ModelRegistry:
@@ -40,25 +68,45 @@ class ModelRegistry:
         self.models_dir = models_dir
         self.search_dirs = (models_dir, *extra_dirs)
 
-    def installed(self) -> list[InstalledModel]:
+    def _scan(self) -> tuple[dict[str, InstalledModel], dict[str, DamagedModel]]:
         found: dict[str, InstalledModel] = {}
+        damaged: dict[str, DamagedModel] = {}
         for base in self.search_dirs:
             if not base.is_dir():
                 continue
+            managed = base == self.models_dir
             for folder in sorted(base.iterdir()):
-                layout = detect_layout(folder) if folder.is_dir() else None
-                if layout is None or folder.name.startswith(".") or folder.name in found:
+                name = folder.name
+                if name.startswith(".") or name in found or name in damaged:
                     continue
-                found[folder.name] = InstalledModel(
-                    folder.name, folder, layout, _folder_size(folder)
-                )
-        return list(found.values())
+                layout = detect_layout(folder) if folder.is_dir() else None
+                if layout is None:
+                    continue
+                problem = marker_problem(folder, required=managed)
+                if problem is not None:
+                    damaged[name] = DamagedModel(name, folder, problem)
+                else:
+                    found[name] = InstalledModel(name, folder, layout, folder_size(folder))
+        return found, damaged
+
+    def installed(self) -> list[InstalledModel]:
+        """Complete models only, the user's own first."""
+        return list(self._scan()[0].values())
+
+    def damaged(self) -> list[DamagedModel]:
+        return list(self._scan()[1].values())
 
     def resolve(self, name: str | None, default: str | None = None) -> ModelFolder:
         """The named model, else the configured default, else the only installed one."""
-        models = {m.name: m for m in self.installed()}
+        models, damaged = self._scan()
         wanted = name or default
         if wanted:
+            if wanted in damaged:
+                raise ModelError(
+                    f"The model {wanted} is incomplete or damaged: {damaged[wanted].problem}.",
+                    f"Download it again with 'gallery models download {wanted}', or re-import "
+                    "its folder with 'gallery models import DIR'.",
+                )
             if wanted not in models:
                 known = ", ".join(models) or "none"
                 raise ModelNotFoundError(
@@ -69,7 +117,8 @@ class ModelRegistry:
         if not models:
             raise ModelNotFoundError(
                 "No model is installed.",
-                "Import a model folder with 'gallery models import DIR'.",
+                "Download one with 'gallery models download NAME' (see 'gallery models list'), "
+                "or import a model folder with 'gallery models import DIR'.",
             )
         if len(models) > 1:
             raise ModelNotFoundError(
@@ -81,23 +130,15 @@ class ModelRegistry:
     def import_folder(self, source: Path, name: str | None = None) -> InstalledModel:
         """Validate a model folder by running it, then install a copy atomically."""
         folder = read_model_folder(source)
-        name = name or folder.name
-        if not _VALID_NAME.match(name):
-            raise ModelError(
-                f"{name!r} is not a usable model name.",
-                "Use letters, digits, '.', '_', '+' or '-'.",
-            )
+        name = validate_name(name or folder.name)
         ClipModel(folder, device="cpu").validate()
         target = self.models_dir / name
         self.models_dir.mkdir(parents=True, exist_ok=True)
         staging = self.models_dir / f".importing-{name}-{uuid.uuid4().hex[:8]}"
         try:
-            shutil.copytree(folder.path, staging)
-            if target.exists():
-                retired = self.models_dir / f".replaced-{name}-{uuid.uuid4().hex[:8]}"
-                target.replace(retired)
-                shutil.rmtree(retired, ignore_errors=True)
-            staging.replace(target)
+            shutil.copytree(folder.path, staging, ignore=shutil.ignore_patterns(MARKER_NAME))
+            write_marker(staging, source={"imported_from": str(folder.path)})
+            publish(staging, target)
         except OSError as exc:
             raise ModelError(
                 f"Could not install the model into {target}: {exc}.",
@@ -106,4 +147,28 @@ class ModelRegistry:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         log.info("Imported model %s from %s into %s", name, source, target)
-        return InstalledModel(name, target, folder.layout, _folder_size(target))
+        return InstalledModel(name, target, folder.layout, folder_size(target))
+
+    def remove(self, name: str) -> Path:
+        """Delete an installed (or damaged) model and any unfinished download of it."""
+        target = self.models_dir / validate_name(name)
+        partial = download_staging(self.models_dir, name)
+        if not target.is_dir() and not partial.is_dir():
+            elsewhere = next((b / name for b in self.search_dirs if (b / name).is_dir()), None)
+            if elsewhere is not None:
+                raise ModelError(
+                    f"The model {name} is a folder of the source checkout ({elsewhere}), not an "
+                    "installed one.",
+                    "Delete that folder yourself if you no longer want it.",
+                )
+            raise ModelNotFoundError(
+                f"No installed model named {name!r}.", "Run 'gallery models list'."
+            )
+        for folder in (target, partial):
+            if folder.is_dir():
+                # Rename first: the model disappears at once even if deleting takes a while.
+                doomed = self.models_dir / f".removing-{name}-{uuid.uuid4().hex[:8]}"
+                folder.replace(doomed)
+                shutil.rmtree(doomed, ignore_errors=True)
+        log.info("Removed model %s from %s", name, self.models_dir)
+        return target

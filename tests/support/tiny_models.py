@@ -16,6 +16,12 @@ Two kinds of weights:
   counts the colour words of the query on the same axes (a query without one embeds to zeros).
 - ``"random"`` has seeded random weights, for shape, batching and execution-provider tests.
 
+A third builder, ``build_chinese_clip_folder``, writes a folder like
+``Xenova/chinese-clip-vit-base-patch16``: Chinese-CLIP configs (images squashed, no crop), a BERT
+wordpiece tokenizer (``[PAD]`` = 0, context 52) and one combined graph ``onnx/model.onnx`` that
+the installer must split; its text tower maps Chinese colour words (红色 red, ...) to the
+colour axes.
+
 Graphs are built with ``onnx.helper`` only (no torch) and each folder takes well under a second.
 """
 
@@ -28,8 +34,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from onnx.compose import add_prefix_graph
 
 Layout = Literal["immich", "hf"]
 Kind = Literal["colour", "random"]
@@ -62,6 +70,33 @@ PATCH_SIZE = 32
 RANDOM_WIDTH = 8  # hidden width of the random towers before the projection to `dim`
 SHARPNESS = 0.05  # colour similarity is exp(-squared_distance / SHARPNESS)
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+
+#: Chinese colour words -> `COLOURS` key; the first character carries the colour (色 = colour).
+CHINESE_COLOURS: dict[str, str] = {
+    "红色": "red",
+    "绿色": "green",
+    "蓝色": "blue",
+    "黄色": "yellow",
+    "白色": "white",
+    "黑色": "black",
+    "橙色": "orange",
+    "紫色": "purple",
+}
+CHINESE_CONTEXT = 52  # Chinese-CLIP's text context
+#: A tiny BERT wordpiece vocabulary: the specials first ([PAD] is 0, as in bert-base-chinese),
+#: every character of the Chinese test queries, and a few English words and a suffix piece.
+BERT_VOCAB: tuple[str, ...] = (
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    *"红绿蓝黄白黑橙紫色雪地里的汽车一张照片猫狗海边",
+    "a",
+    "photo",
+    "of",
+    "##s",
+)
 
 
 @functools.cache
@@ -385,19 +420,22 @@ def _text_model(
     ids_type: int,
     mask_name: str | None,
     outputs: list[str],
+    table: npt.NDArray[np.float32] | None = None,
 ) -> onnx.ModelProto:
     """Text tower: token ids -> sum of per-token vectors -> [batch, text_dim].
 
     The EOS/pad row of the table is zero, so padding (to any length) changes nothing, and
-    masking pads with an attention mask changes nothing either -- as with real CLIP.
+    masking pads with an attention mask changes nothing either -- as with real CLIP. A
+    "colour" `table` ([vocab, text_dim]) replaces the CLIP colour-token table.
     """
     nodes: list[onnx.NodeProto] = []
     inits: list[onnx.TensorProto] = [_const("axes_1", [1], np.int64)]
     if kind == "colour":
-        table = np.zeros((VOCAB_SIZE, text_dim), dtype=np.float32)
-        for k, (_word, token) in enumerate(_colour_token_ids()):
-            if k < text_dim:
-                table[token, k] = 1.0
+        if table is None:
+            table = np.zeros((VOCAB_SIZE, text_dim), dtype=np.float32)
+            for k, (_word, token) in enumerate(_colour_token_ids()):
+                if k < text_dim:
+                    table[token, k] = 1.0
         hidden = text_dim
     else:
         table = rng.standard_normal((VOCAB_SIZE, RANDOM_WIDTH)).astype(np.float32)
@@ -463,3 +501,241 @@ def _model(graph: onnx.GraphProto) -> onnx.ModelProto:
 
 def _save(model: onnx.ModelProto, path: Path) -> None:
     onnx.save_model(model, str(path))
+
+
+# --- Chinese-CLIP: BERT wordpiece tokenizer, combined graph ---------------------------------
+
+
+def bert_vocab() -> dict[str, int]:
+    return {token: i for i, token in enumerate(BERT_VOCAB)}
+
+
+def write_bert_tokenizer(folder: Path, context_length: int = CHINESE_CONTEXT) -> dict[str, int]:
+    """Write a BERT wordpiece tokenizer as Chinese-CLIP repos ship it and return its vocab.
+
+    tokenizer.json: WordPiece over `BERT_VOCAB`, BertNormalizer (lower case, CJK characters
+    split apart), BertPreTokenizer, "[CLS] $A [SEP]"; plus tokenizer_config.json (pad [PAD]),
+    special_tokens_map.json and vocab.txt.
+    """
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    vocab = bert_vocab()
+    tokenizer = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True
+    )
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
+    )
+    tokenizer.decoder = decoders.WordPiece(prefix="##")
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(folder / "tokenizer.json"))
+    specials = {
+        "pad_token": "[PAD]",
+        "unk_token": "[UNK]",
+        "cls_token": "[CLS]",
+        "sep_token": "[SEP]",
+        "mask_token": "[MASK]",
+    }
+    config = {"tokenizer_class": "BertTokenizer", "do_lower_case": True, **specials}
+    _write_json(folder / "tokenizer_config.json", config | {"model_max_length": context_length})
+    _write_json(folder / "special_tokens_map.json", specials)
+    (folder / "vocab.txt").write_text("\n".join(BERT_VOCAB) + "\n", encoding="utf-8")
+    return vocab
+
+
+def chinese_colour_table(dim: int = len(COLOURS)) -> npt.NDArray[np.float32]:
+    """[len(BERT_VOCAB), dim]: the colour character of each Chinese colour word on its axis."""
+    vocab = bert_vocab()
+    table = np.zeros((len(BERT_VOCAB), dim), dtype=np.float32)
+    for word, colour in CHINESE_COLOURS.items():
+        table[vocab[word[0]], colour_index(colour)] = 1.0
+    return table
+
+
+def combined_clip_model(
+    image_size: int = 224, context_length: int | None = None, kind: Kind = "colour", seed: int = 0
+) -> onnx.ModelProto:
+    """One graph with both towers, as transformers.js exports Chinese-CLIP.
+
+    Inputs input_ids [text_batch, seq] and attention_mask (int64), pixel_values [image_batch, 3,
+    size, size]; outputs logits_per_image, logits_per_text (which need both towers), then the
+    L2-normalised text_embeds and image_embeds. "colour" uses `chinese_colour_table`; "random"
+    gives both towers random weights. `context_length` None keeps the sequence dynamic.
+    """
+    rng = np.random.default_rng(seed)
+    dim = len(COLOURS) if kind == "colour" else 16
+    seq: Dim = context_length if context_length is not None else "sequence_length"
+    vision = _vision_model(
+        kind, image_size, dim, rng, batch="image_batch", input_name="pixel_values", outputs=["v"]
+    ).graph
+    text = _text_model(
+        kind,
+        dim,
+        rng,
+        batch="text_batch",
+        seq=seq,
+        ids_name="input_ids",
+        ids_type=TensorProto.INT64,
+        mask_name="attention_mask",
+        outputs=["t"],
+        table=chinese_colour_table(dim) if kind == "colour" else None,
+    ).graph
+    vision = add_prefix_graph(vision, "vision/", rename_inputs=False, rename_outputs=False)
+    text = add_prefix_graph(text, "text/", rename_inputs=False, rename_outputs=False)
+    nodes = [*vision.node, *text.node]
+    for raw, out in (("v", "image_embeds"), ("t", "text_embeds")):
+        nodes += [
+            helper.make_node("ReduceL2", [raw], [f"{raw}_norm"], axes=[1], keepdims=1),
+            helper.make_node("Max", [f"{raw}_norm", "eps"], [f"{raw}_safe"]),
+            helper.make_node("Div", [raw, f"{raw}_safe"], [out]),
+        ]
+    nodes += [
+        helper.make_node("Transpose", ["image_embeds"], ["image_embeds_t"], perm=[1, 0]),
+        helper.make_node("MatMul", ["text_embeds", "image_embeds_t"], ["cosine"]),
+        helper.make_node("Mul", ["cosine", "logit_scale"], ["logits_per_text"]),
+        helper.make_node("Transpose", ["logits_per_text"], ["logits_per_image"], perm=[1, 0]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tiny_chinese_clip",
+        [text.input[0], vision.input[0], text.input[1]],
+        [
+            _info("logits_per_image", TensorProto.FLOAT, ["image_batch", "text_batch"]),
+            _info("logits_per_text", TensorProto.FLOAT, ["text_batch", "image_batch"]),
+            _info("text_embeds", TensorProto.FLOAT, ["text_batch", dim]),
+            _info("image_embeds", TensorProto.FLOAT, ["image_batch", dim]),
+        ],
+        [
+            *vision.initializer,
+            *text.initializer,
+            _const("eps", 1e-12, np.float32),
+            _const("logit_scale", 100.0, np.float32),
+        ],
+    )
+    return _model(graph)
+
+
+def build_chinese_clip_folder(
+    dest: Path, *, image_size: int = 224, context_length: int | None = None
+) -> Path:
+    """Write a folder laid out like Xenova/chinese-clip-vit-base-patch16 and return it.
+
+    Chinese-CLIP configs (a BERT text config whose 512 positions are not the context; images
+    squashed, no center crop), the BERT tokenizer, and the combined colour graph at
+    onnx/model.onnx (dynamic sequence unless `context_length` fixes it).
+    """
+    dest = Path(dest)
+    dim = len(COLOURS)
+    write_bert_tokenizer(dest)
+    _write_json(
+        dest / "config.json",
+        {
+            "model_type": "chinese_clip",
+            "projection_dim": dim,
+            "text_config": {
+                "model_type": "chinese_clip_text_model",
+                "vocab_size": len(BERT_VOCAB),
+                "hidden_size": dim,
+                "max_position_embeddings": 512,
+                "pad_token_id": 0,
+            },
+            "vision_config": {
+                "model_type": "chinese_clip_vision_model",
+                "hidden_size": 8,
+                "num_hidden_layers": 1,
+                "patch_size": 16,
+                "image_size": image_size,
+            },
+        },
+    )
+    _write_json(
+        dest / "preprocessor_config.json",
+        {
+            "crop_size": image_size,
+            "do_center_crop": False,
+            "do_normalize": True,
+            "do_resize": True,
+            "feature_extractor_type": "ChineseCLIPFeatureExtractor",
+            "image_mean": list(CLIP_MEAN),
+            "image_std": list(CLIP_STD),
+            "resample": 3,
+            "size": image_size,
+        },
+    )
+    (dest / "onnx").mkdir(exist_ok=True)
+    _save(combined_clip_model(image_size, context_length), dest / "onnx" / "model.onnx")
+    return dest
+
+
+# --- multilingual (Immich export of an XLM-R text tower) -------------------------------------
+
+#: (piece, colour) of a tiny XLM-R style Unigram vocabulary: the colour in English, French and
+#: Chinese lands on the same axis, as a multilingual text tower maps them to one meaning.
+MULTILINGUAL_COLOURS: tuple[tuple[str, str], ...] = (
+    *((f"▁{word}", word) for word in COLOURS),
+    ("▁rouge", "red"),
+    ("▁vert", "green"),
+    ("▁bleu", "blue"),
+    *((word[0], colour) for word, colour in CHINESE_COLOURS.items()),
+)
+XLMR_SPECIAL_TOKENS = ("<s>", "<pad>", "</s>", "<unk>")  # ids 0-3, as in XLM-RoBERTa
+
+
+def write_xlmr_tokenizer(folder: Path) -> dict[str, int]:
+    """An XLM-R style tokenizer (SentencePiece Unigram, Metaspace, "<s> $A </s>", pad <pad> = 1)
+    over the multilingual colour pieces, every character of the Chinese test queries and a few
+    English and French words; returns the vocab."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
+
+    words = ("▁a", "▁car", "▁in", "▁the", "▁snow", "▁photo", "▁of", "▁une", "▁voiture", "▁")
+    pieces = [
+        *XLMR_SPECIAL_TOKENS,
+        *(piece for piece, _ in MULTILINGUAL_COLOURS),
+        *words,
+        *"雪地里的色汽车一张照片猫狗海边",
+    ]
+    vocab = {piece: i for i, piece in enumerate(pieces)}
+    scores = [(piece, 0.0 if piece in XLMR_SPECIAL_TOKENS else -1.0) for piece in pieces]
+    tokenizer = Tokenizer(models.Unigram(scores, unk_id=vocab["<unk>"]))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    tokenizer.decoder = decoders.Metaspace()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>",
+        special_tokens=[("<s>", vocab["<s>"]), ("</s>", vocab["</s>"])],
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(folder / "tokenizer.json"))
+    specials = {"bos_token": "<s>", "eos_token": "</s>", "pad_token": "<pad>", "unk_token": "<unk>"}
+    config = {"tokenizer_class": "XLMRobertaTokenizer", **specials}
+    _write_json(folder / "tokenizer_config.json", config)
+    _write_json(folder / "special_tokens_map.json", specials)
+    return vocab
+
+
+def build_multilingual_folder(dest: Path, *, context_length: int = 77) -> Path:
+    """An Immich-layout folder like immich-app/XLM-Roberta-Large-Vit-B-32: the colour image
+    tower at batch 1, and a batch-1 int32 text tower whose Unigram tokenizer and table put
+    red/rouge/红, green/vert/绿, ... on the colour axes. Returns dest."""
+    dest = build_clip_folder(dest, layout="immich", kind="colour", context_length=context_length)
+    vocab = write_xlmr_tokenizer(dest / "textual")
+    table = np.zeros((len(vocab), len(COLOURS)), dtype=np.float32)
+    for piece, colour in MULTILINGUAL_COLOURS:
+        table[vocab[piece], colour_index(colour)] = 1.0
+    text = _text_model(
+        "colour",
+        len(COLOURS),
+        np.random.default_rng(0),
+        batch=1,
+        seq=context_length,
+        ids_name="text",
+        ids_type=TensorProto.INT32,
+        mask_name=None,
+        outputs=["embedding"],
+        table=table,
+    )
+    _save(text, dest / "textual" / "model.onnx")
+    return dest

@@ -1,0 +1,74 @@
+"""The ways a disk fails under the library, as `LibraryError`s that say what to do.
+
+A full disk, a read-only folder or a damaged database is not a bug: the user gets one message
+and a hint, and the raw error goes to the log through the exception chain.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+from pathlib import Path
+
+from gallery.errors import LibraryError
+
+KEPT = "everything indexed so far is kept"
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+# SQLite primary result codes (the low byte of `sqlite_errorcode`).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def disk_full(folder: Path, doing: str) -> LibraryError:
+    return LibraryError(
+        f"The disk holding {folder} is full: could not {doing}.",
+        f"Free some space and run again; {KEPT}.",
+    )
+
+
+def read_only(folder: Path, doing: str) -> LibraryError:
+    return LibraryError(
+        f"{folder} is read-only: could not {doing}.",
+        f"Make it writable (or set LUMEN_HOME to a writable folder) and run again; {KEPT}.",
+    )
+
+
+def os_error(exc: OSError, folder: Path, doing: str) -> LibraryError:
+    """An OSError met while writing the library's files."""
+    if exc.errno in _FULL:
+        return disk_full(folder, doing)
+    if exc.errno in _READ_ONLY:
+        return read_only(folder, doing)
+    return LibraryError(
+        f"Could not {doing} in {folder}: {exc.strerror or exc}.",
+        f"Check the disk, then run 'gallery doctor --check'; {KEPT}.",
+    )
+
+
+def sqlite_error(exc: sqlite3.Error, db: Path) -> LibraryError | None:
+    """The user-facing error for an environmental SQLite failure; None for a bug."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == _SQLITE_FULL:
+        return disk_full(db.parent, "write the library database")
+    if code == _SQLITE_READONLY:
+        return read_only(db.parent, "write the library database")
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return LibraryError(
+            f"The library database {db} stayed locked by another program.",
+            "Close other programs using it and run again.",
+        )
+    if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        return LibraryError(
+            f"The library database {db} is damaged ({exc}).",
+            "Run 'gallery doctor --check' to see what is wrong and 'gallery doctor --repair' to "
+            "fix what can be fixed.",
+        )
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return LibraryError(
+            f"Reading or writing the library database {db} failed ({exc}).",
+            f"Check that the disk is connected and healthy, then run again; {KEPT}.",
+        )
+    return None

@@ -1,0 +1,150 @@
+"""One writer per library: an OS lock on a file in the data dir.
+
+flock (POSIX) and msvcrt (Windows) locks belong to the open file, so the OS drops them when the
+owner exits or is killed: a crashed indexer never leaves the library locked. The file also holds
+the owner's pid, host and task, only for the message a second writer shows. Readers (searches)
+never take it: SQLite's WAL lets them read while the writer commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from gallery.errors import Cancelled, LibraryBusy
+from gallery.library import faults
+
+LOCK_FILE_NAME = "library.lock"
+_POLL_SECONDS = 0.1
+
+if sys.platform == "win32":
+    import msvcrt
+
+    # Windows locks are mandatory: lock a byte far past the owner text so others can read it.
+    _WIN_LOCK_OFFSET = 1 << 30
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class LockOwner:
+    pid: int
+    host: str
+    task: str  # reads after "is": "indexing this library"
+    since: float
+
+    def describe(self) -> str:
+        where = f"pid {self.pid}"
+        if self.host != socket.gethostname():
+            where += f" on {self.host}"
+        return f"{where}, since {time.strftime('%H:%M:%S', time.localtime(self.since))}"
+
+
+class WriterLock:
+    """Not re-entrant: a second acquire, even from the same object, is refused."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+        self._guard = threading.Lock()
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(
+        self, task: str, wait_seconds: float = 0.0, cancel: threading.Event | None = None
+    ) -> None:
+        """Take the lock, polling up to `wait_seconds`; raise LibraryBusy naming the owner."""
+        deadline = time.monotonic() + wait_seconds
+        while not self.try_acquire(task):
+            if time.monotonic() >= deadline:
+                raise self._busy()
+            if cancel is not None and cancel.wait(_POLL_SECONDS):
+                raise Cancelled("stopped waiting for the library")
+            if cancel is None:
+                time.sleep(_POLL_SECONDS)
+
+    def try_acquire(self, task: str) -> bool:
+        with self._guard:
+            if self._fd is not None:
+                return False
+            fd = self._open()
+            if not _try_lock(fd):
+                os.close(fd)
+                return False
+            self._fd = fd
+        self._write_owner(fd, task)
+        return True
+
+    def release(self) -> None:
+        with self._guard:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            _unlock(fd)
+            os.close(fd)
+
+    def owner(self) -> LockOwner | None:
+        """Who holds it, as its owner wrote; None when unknown (or being written)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            pid, since = int(data["pid"]), float(data["since"])
+            return LockOwner(pid, str(data["host"]), str(data["task"]), since)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _open(self) -> int:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise faults.os_error(exc, self.path.parent, "lock the library for writing") from exc
+
+    def _write_owner(self, fd: int, task: str) -> None:
+        owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time())
+        data = json.dumps(asdict(owner)).encode()
+        with contextlib.suppress(OSError):  # only a second writer's message depends on it
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, data)
+
+    def _busy(self) -> LibraryBusy:
+        owner = self.owner()
+        if owner is None:
+            message = "Another Lumen Gallery is writing to this library."
+        else:
+            message = f"Another Lumen Gallery is {owner.task} ({owner.describe()})."
+        return LibraryBusy(
+            message,
+            "Wait for it to finish and try again ('gallery index --wait SECONDS' waits for it).",
+        )

@@ -1,0 +1,211 @@
+"""The model catalog: which models can be downloaded, from where, and their known facts.
+
+The catalog is a data file (`models/catalog.json` of the checkout) so that adding a model or a
+pin is a data change, not a code change. A file's size and SHA-256 are optional ("where
+published"); without a pin the download checks the hub's own LFS SHA-256 instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from gallery.errors import ModelError, ModelNotFoundError
+
+#: `models/` of the source checkout: the catalog, and model folders dropped there by hand.
+SOURCE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+CATALOG_PATH = SOURCE_MODELS_DIR / "catalog.json"
+
+#: "hf": separate onnx/vision_model*.onnx and onnx/text_model*.onnx; "hf-combined": one
+#: onnx/model*.onnx holding both towers, split at install time; "immich": visual/ + textual/.
+RepoLayout = Literal["hf", "hf-combined", "immich"]
+_LAYOUTS: tuple[RepoLayout, ...] = ("hf", "hf-combined", "immich")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One file to fetch: its path in the repo and in the installed folder (they may differ:
+    `onnx/vision_model_fp16.onnx` installs as `onnx/vision_model.onnx`)."""
+
+    remote: str
+    local: str
+    size: int | None = None
+    sha256: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    name: str
+    title: str
+    repo: str
+    revision: str
+    upstream: str | None
+    layout: RepoLayout
+    languages: tuple[str, ...]
+    license: str | None
+    embed_dim: int
+    image_size: int
+    resize_mode: str
+    tokenizer_kind: str
+    context_length: int
+    batch_sizes: dict[str, int]
+    default_precision: str
+    common_files: tuple[ModelFile, ...]
+    precisions: dict[str, tuple[ModelFile, ...]]
+    approx_bytes: dict[str, int | None]
+    notes: str
+
+    def files(self, precision: str | None = None) -> tuple[ModelFile, ...]:
+        """Everything to fetch for one precision (the model's default when None)."""
+        chosen = precision or self.default_precision
+        if chosen not in self.precisions:
+            raise ModelError(
+                f"The model {self.name} has no {chosen!r} precision.",
+                f"Choose one of: {', '.join(self.precisions)}.",
+            )
+        return self.common_files + self.precisions[chosen]
+
+    def install_facts(self, precision: str) -> dict[str, Any]:
+        """What the installed folder keeps about itself (its `lumen.json`): the loader applies
+        the context length, resize mode and batch sizes from it."""
+        return {
+            "catalog": self.name,
+            "title": self.title,
+            "precision": precision,
+            "languages": list(self.languages),
+            "license": self.license,
+            "tokenizer": self.tokenizer_kind,
+            "context_length": self.context_length,
+            "resize_mode": self.resize_mode,
+            "batch_sizes": dict(self.batch_sizes),
+        }
+
+
+@dataclass(frozen=True)
+class Catalog:
+    default: str
+    models: tuple[CatalogModel, ...]
+
+    def get(self, name: str) -> CatalogModel:
+        for model in self.models:
+            if model.name == name:
+                return model
+        raise ModelNotFoundError(
+            f"The catalog has no model named {name!r}.",
+            f"Known models: {', '.join(m.name for m in self.models)}; or download any "
+            "repository in a supported layout with 'gallery models download --repo OWNER/NAME'.",
+        )
+
+
+class _Reader:
+    """Typed access to one JSON object, naming the catalog entry in every error."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise self._error(where, "is not a JSON object")
+        self.data: dict[str, Any] = data
+        self.where = where
+
+    @staticmethod
+    def _error(where: str, problem: str) -> ModelError:
+        return ModelError(
+            f"The model catalog is damaged: {where} {problem}.",
+            f"Reinstall Lumen Gallery or fix {CATALOG_PATH}.",
+        )
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                raise self._error(self.where, f"has no {key!r}")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+            raise self._error(self.where, f"has a malformed {key!r}")
+        return value
+
+
+def _file(data: Any, where: str) -> ModelFile:
+    entry = _Reader(data, where)
+    remote = entry.get("path", str)
+    sha = entry.get("sha256", str, None)
+    if sha is not None and not _SHA256.match(sha):
+        raise _Reader._error(where, f"pins {remote} to a malformed SHA-256")
+    return ModelFile(
+        remote=remote,
+        local=entry.get("local", str, remote),
+        size=entry.get("size", int, None),
+        sha256=sha,
+        optional=entry.get("optional", bool, False),
+    )
+
+
+def _files(items: Any, where: str) -> tuple[ModelFile, ...]:
+    if not isinstance(items, list):
+        raise _Reader._error(where, "is not a list of files")
+    return tuple(_file(item, f"{where}[{i}]") for i, item in enumerate(items))
+
+
+def _model(data: Any, index: int) -> CatalogModel:
+    entry = _Reader(data, f"models[{index}]")
+    name = entry.get("name", str)
+    entry.where = f"model {name!r}"
+    layout = entry.get("layout", str)
+    if layout not in _LAYOUTS:
+        raise _Reader._error(entry.where, f"has an unknown layout {layout!r}")
+    pre = _Reader(entry.get("preprocessing", dict), f"{entry.where} preprocessing")
+    tok = _Reader(entry.get("tokenizer", dict), f"{entry.where} tokenizer")
+    precisions: dict[str, tuple[ModelFile, ...]] = {}
+    approx: dict[str, int | None] = {}
+    for key, value in entry.get("precisions", dict).items():
+        spec = _Reader(value, f"{entry.where} precision {key!r}")
+        precisions[key] = _files(spec.get("files", list), spec.where)
+        approx[key] = spec.get("approx_bytes", int, None)
+    default_precision = entry.get("default_precision", str)
+    if default_precision not in precisions:
+        raise _Reader._error(entry.where, f"has no files for its default {default_precision!r}")
+    batch = entry.get("batch_sizes", dict)
+    if not all(isinstance(v, int) and v > 0 for v in batch.values()):
+        raise _Reader._error(entry.where, "has a malformed 'batch_sizes'")
+    return CatalogModel(
+        name=name,
+        title=entry.get("title", str, name),
+        repo=entry.get("repo", str),
+        revision=entry.get("revision", str, "main"),
+        upstream=entry.get("upstream", str, None),
+        layout=layout,
+        languages=tuple(entry.get("languages", list, [])),
+        license=entry.get("license", str, None),
+        embed_dim=entry.get("embed_dim", int),
+        image_size=entry.get("image_size", int),
+        resize_mode=pre.get("resize_mode", str, "shortest"),
+        tokenizer_kind=tok.get("kind", str),
+        context_length=tok.get("context_length", int),
+        batch_sizes=dict(batch),
+        default_precision=default_precision,
+        common_files=_files(entry.get("common_files", list, []), f"{entry.where} common_files"),
+        precisions=precisions,
+        approx_bytes=approx,
+        notes=entry.get("notes", str, ""),
+    )
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
+    """Read and check the catalog; a damaged file is a ModelError naming the entry."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(
+            f"The model catalog {path} cannot be read: {exc}.",
+            "Reinstall Lumen Gallery, or import a model folder with 'gallery models import DIR'.",
+        ) from exc
+    top = _Reader(raw, "the top level")
+    models = tuple(_model(item, i) for i, item in enumerate(top.get("models", list)))
+    default = top.get("default", str)
+    if default not in {m.name for m in models}:
+        raise _Reader._error("the top level", f"names an unknown default {default!r}")
+    return Catalog(default=default, models=models)
