@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QSize, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QPoint,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    QUrl,
+    Signal,
+    SignalInstance,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -39,7 +51,9 @@ from gallery.diagnostics import as_text, versions
 from gallery.errors import GalleryError, UserError
 from gallery.library.indexer import IndexProgress, IndexSummary
 from gallery.library.library import Library
+from gallery.library.model_indexes import delete_model_index, index_status
 from gallery.library.store import PhotoRow
+from gallery.ml.catalog import load_catalog
 from gallery.ml.encoder import ClipModel
 from gallery.ml.providers import DeviceReport
 from gallery.ml.registry import SOURCE_MODELS_DIR, ModelRegistry
@@ -47,6 +61,8 @@ from gallery.paths import AppPaths
 from gallery.settings import Settings
 from gallery.ui.dialogs import DiagnosticsDialog, FirstRunDialog, SettingsDialog, about_text
 from gallery.ui.images import ImageLoader
+from gallery.ui.model_download import DownloadDialog
+from gallery.ui.models_dialog import ModelRow, ModelsDialog
 from gallery.ui.photo_delegate import PhotoDelegate
 from gallery.ui.photo_model import PATH_ROLE, PhotoItem, PhotoListModel
 from gallery.ui.viewer import PhotoViewer
@@ -88,6 +104,7 @@ class MainWindow(QMainWindow):
         self.last_summary: IndexSummary | None = None
         self._note = ""  # the outcome of the last indexing run, shown beside the photo count
         self._progress_text = ""
+        self._models_dialog: ModelsDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self._build_widgets()
@@ -186,6 +203,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Remove Folder…", self.choose_folder_to_remove)
         self.rescan_action = self._action(file, "Re&scan", self.rescan, "F5")
         file.addSeparator()
+        self._action(file, "&Models…", self.show_models, "Ctrl+M")
         self._action(file, "Import &Model Folder…", self.choose_model_folder)
         self._action(file, "&Settings…", self.show_settings, QKeySequence.StandardKey.Preferences)
         file.addSeparator()
@@ -465,6 +483,8 @@ class MainWindow(QMainWindow):
         for widget in (self.progress, self.pause_button, self.cancel_button):
             widget.setVisible(False)
         self._refresh_view()
+        if self._models_dialog is not None:  # its counts just changed
+            self._models_dialog.set_rows(self.model_rows())
         if self._queued_roots:
             roots, self._queued_roots = self._queued_roots, []
             self.start_indexing(roots)
@@ -503,10 +523,133 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Cancelling after the current batch…")
 
     # models --------------------------------------------------------------------------------
-    def offer_first_run(self) -> None:
-        dialog = FirstRunDialog(None, "model downloads are not available in this version", self)
-        if dialog.exec() == FirstRunDialog.IMPORT:
+    def offer_first_run(self, offline_reason: str | None = None) -> None:
+        try:
+            default: str | None = load_catalog().default
+        except GalleryError as exc:
+            default, offline_reason = None, offline_reason or str(exc)
+        choice = FirstRunDialog(default, offline_reason, self).exec()
+        if choice == FirstRunDialog.IMPORT:
             self.choose_model_folder()
+        elif choice == FirstRunDialog.DOWNLOAD and default is not None:
+            dialog = self.download_model(default)
+            if dialog.offline and dialog.error:
+                self.offer_first_run(dialog.error)
+
+    def download_model(self, name: str) -> DownloadDialog:
+        """Download with a progress dialog; on success the new model is put to use."""
+        dialog = DownloadDialog(self.paths.models, name, self)
+        dialog.exec()
+        if dialog.installed is not None:
+            self.use_model(dialog.installed.name, ask=False)
+        elif dialog.error and not dialog.offline:
+            QMessageBox.warning(self, "Download stopped", dialog.error)
+        return dialog
+
+    def model_rows(self) -> list[ModelRow]:
+        store = self.library.store
+        with_index = set(store.model_names())
+        installed = {m.name for m in self.registry.installed()}
+        try:
+            catalog = [(m.name, m.title, ", ".join(m.languages)) for m in load_catalog().models]
+        except GalleryError:
+            catalog = []
+        known = {name for name, _, _ in catalog}
+        entries = catalog + [(n, n, "") for n in sorted(installed | with_index) if n not in known]
+        rows = []
+        for name, title, languages in entries:
+            status = index_status(store, name)
+            rows.append(
+                ModelRow(
+                    name,
+                    title,
+                    languages,
+                    name in installed,
+                    self.model is not None and self.model.name == name,
+                    status.indexed,
+                    status.pending,
+                    name in with_index,
+                )
+            )
+        return rows
+
+    def show_models(self) -> ModelsDialog:
+        dialog = ModelsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        actions: list[tuple[SignalInstance, Callable[[str], object]]] = [
+            (dialog.use_requested, self.use_model),
+            (dialog.download_requested, self.download_model),
+            (dialog.delete_index_requested, self.delete_index),
+            (dialog.remove_requested, self.remove_model),
+        ]
+        for signal, action in actions:
+            signal.connect(partial(self._model_action, dialog, action))
+        dialog.set_rows(self.model_rows())
+        dialog.show()
+        self._models_dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "_models_dialog", None))
+        return dialog
+
+    def _model_action(
+        self, dialog: ModelsDialog, action: Callable[[str], object], name: str
+    ) -> None:
+        action(name)
+        dialog.set_rows(self.model_rows())
+
+    def use_model(self, name: str, *, ask: bool = True) -> bool:
+        """Switch models; the new one has its own index, so say what it still has to index."""
+        if self.indexing:
+            QMessageBox.information(
+                self, "Switch Model", "Please wait for indexing to finish, or cancel it first."
+            )
+            return False
+        pending = index_status(self.library.store, name).pending
+        index_now = pending > 0
+        if ask:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Switch Model",
+                f"Use {name} from now on? {pending:,} photos still have to be "
+                "indexed with it; until then searches find only the photos it "
+                "has seen.",
+                parent=self,
+            )
+            now = box.addButton("Switch and Index Now", QMessageBox.ButtonRole.AcceptRole)
+            later = box.addButton("Switch Only", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() not in (now, later):
+                return False
+            index_now = index_now and box.clickedButton() is now
+        self.settings.default_model = name
+        self.settings.save(self.paths.settings_file)
+        self.reload_model()
+        self.status_label.setText(f"Using the model {name}.")
+        if index_now:
+            self.rescan()
+        return True
+
+    def delete_index(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Delete Index",
+            f"Delete the index of {name}? Its vectors are removed; your photos are not touched.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                delete_model_index(self.library, name)
+            except GalleryError as exc:
+                QMessageBox.warning(self, "Delete Index", str(exc))
+
+    def remove_model(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self, "Remove Model", f"Remove the model {name} from this computer?"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                self.registry.remove(name)
+            except GalleryError as exc:
+                QMessageBox.warning(self, "Remove Model", str(exc))
 
     def choose_model_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Import a Model Folder", str(Path.home()))

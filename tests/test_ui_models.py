@@ -1,0 +1,147 @@
+"""Models in the app: first-run download with progress from a loopback hub, offline handling,
+the models dialog, and switching models with one index each."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from gallery.ml.registry import ModelRegistry
+from gallery.paths import app_paths
+from gallery.ui.main_window import MainWindow
+from gallery.ui.model_download import DownloadDialog
+from tests.support.hub_server import HubServer
+from tests.support.tiny_models import solid_colour_image
+from tests.test_ui import OFFSCREEN_NOISE
+
+DEFAULT_REPO = "Xenova/clip-vit-base-patch32"  # the catalog's default model, served on loopback
+
+
+def _answer_message_box(button: QMessageBox.StandardButton | str) -> None:
+    """Click a button of the next modal message box (a nested event loop) from a timer."""
+
+    def click() -> None:
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        if not boxes:
+            QTimer.singleShot(20, click)
+            return
+        box = boxes[0]
+        if isinstance(button, str):
+            match = [b for b in box.buttons() if b.text() == button]
+            match[0].click()
+        else:
+            box.button(button).click()
+
+    QTimer.singleShot(20, click)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, caplog: pytest.LogCaptureFixture) -> MainWindow:
+    caplog.set_level(logging.INFO)
+    window = MainWindow(app_paths().ensure(), offer_first_run=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_download_the_default_model_from_the_app_and_search(
+    qtbot: QtBot,
+    window: MainWindow,
+    hub: HubServer,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hub.add_repo(DEFAULT_REPO, model_dirs["colour-hf"])
+    assert window.model is None
+    dialog = window.download_model("clip-vit-b-32")  # modal until the worker is done
+    assert dialog.error is None and dialog.installed is not None
+    assert window.model is not None and window.model.name == "clip-vit-b-32"
+    assert dialog.bar.value() == dialog.bar.maximum() > 0
+    photos = tmp_path / "photos"
+    for colour in ("red", "green", "blue"):
+        solid_colour_image(photos / f"{colour}.jpg", colour)
+    window.add_folders([photos])
+    qtbot.waitUntil(
+        lambda: not window.indexing and window.photo_model.rowCount() == 3, timeout=30_000
+    )
+    window.search.setText("green")
+    qtbot.waitUntil(
+        lambda: bool(window.photo_model.items) and window.photo_model.items[0].score is not None,
+        timeout=10_000,
+    )
+    assert Path(window.photo_model.items[0].row.path).name == "green.jpg"
+    assert not [
+        r
+        for r in caplog.records
+        if r.name == "gallery.qt"
+        and r.levelno >= logging.WARNING
+        and not r.getMessage().startswith(OFFSCREEN_NOISE)
+    ]
+
+
+def test_offline_download_says_so_and_installs_nothing(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    dialog = DownloadDialog(window.paths.models, "clip-vit-b-32", window)
+    dialog.exec()
+    assert dialog.offline and dialog.installed is None
+    assert dialog.error is not None and "Cannot reach" in dialog.error
+    assert "import a local folder" in dialog.error
+    assert ModelRegistry(window.paths.models).installed() == []
+
+
+def test_switching_models_counts_what_is_left_and_deletes_an_old_index(
+    qtbot: QtBot, window: MainWindow, model_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    registry = ModelRegistry(window.paths.models)
+    registry.import_folder(model_dirs["colour-hf"], "first")
+    registry.import_folder(model_dirs["colour-immich"], "second")
+    assert window.use_model("first", ask=False)
+    photos = tmp_path / "photos"
+    for colour in ("red", "yellow", "white", "black"):
+        solid_colour_image(photos / f"{colour}.png", colour)
+    window.add_folders([photos])
+    qtbot.waitUntil(
+        lambda: not window.indexing and window.photo_model.rowCount() == 4, timeout=30_000
+    )
+
+    dialog = window.show_models()
+    rows = {row.name: row for row in dialog.rows}
+    assert rows["first"].in_use and rows["first"].indexed == 4
+    assert rows["second"].installed and rows["second"].pending == 4
+    assert "clip-vit-b-32" in rows and not rows["clip-vit-b-32"].installed
+    dialog.select("second")
+    assert dialog.use.isEnabled() and "4 photos still have to be indexed" in dialog.note.text()
+
+    _answer_message_box("Switch and Index Now")
+    dialog.use.click()
+    assert window.model is not None and window.model.name == "second"
+    qtbot.waitUntil(lambda: not window.indexing, timeout=30_000)
+    rows = {row.name: row for row in dialog.rows}
+    assert rows["second"].in_use and rows["second"].indexed == 4 and rows["second"].pending == 0
+    assert rows["first"].indexed == 4, "switching keeps the old model's own index"
+
+    dialog.select("first")
+    assert dialog.delete_index.isEnabled()
+    _answer_message_box(QMessageBox.StandardButton.Yes)
+    dialog.delete_index.click()
+    rows = {row.name: row for row in dialog.rows}
+    assert not rows["first"].has_index and rows["first"].indexed == 0
+    assert not (window.paths.indexes / "first.hnsw").exists()
+    assert (window.paths.indexes / "second.hnsw").exists()
+    dialog.close()
