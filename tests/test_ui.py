@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QDropEvent
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gallery.library.library import Library
@@ -21,6 +20,7 @@ from gallery.ui.dialogs import FirstRunDialog
 from gallery.ui.main_window import MainWindow
 from gallery.ui.qt_logging import install_qt_message_handler
 from gallery.ui.viewer import PhotoViewer
+from tests.support.qt_modal import answer_modal
 from tests.support.tiny_models import solid_colour_image
 
 # The offscreen platform plugin says this for every top-level window; a real one does not.
@@ -237,20 +237,11 @@ def test_first_run_offers_import_and_window_geometry_is_remembered(
     paths = app_paths().ensure()
     answered: list[bool] = []
 
-    def answer_first_run() -> None:
-        """The dialog is modal (a nested event loop), so answer it from a timer."""
-        found = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, FirstRunDialog) and w.isVisible()
-        ]
-        if not found:
-            QTimer.singleShot(20, answer_first_run)
-            return
-        answered.append(found[0].import_button.isEnabled())
-        found[0].reject()
+    def answer(dialog: FirstRunDialog) -> None:
+        answered.append(dialog.import_button.isEnabled())
+        dialog.reject()
 
-    QTimer.singleShot(20, answer_first_run)
+    answer_modal(FirstRunDialog, answer)
     window = MainWindow(paths)
     qtbot.addWidget(window)
     window.show()
@@ -309,22 +300,14 @@ def test_uncaught_exception_is_logged_and_shown(
 
     shown: list[str] = []
 
-    def close_box() -> None:
-        boxes = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.isVisible()
-        ]
-        if not boxes:
-            QTimer.singleShot(20, close_box)
-            return
-        shown.append(boxes[0].text())
-        boxes[0].accept()
+    def close(box: QMessageBox) -> None:
+        shown.append(box.text())
+        box.accept()
 
     previous = sys.excepthook
     install_excepthook()
     try:
-        QTimer.singleShot(20, close_box)
+        answer_modal(QMessageBox, close)
         try:
             raise RuntimeError("boom in a slot")
         except RuntimeError as exc:

@@ -8,8 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gallery.ml.registry import ModelRegistry
@@ -17,6 +16,7 @@ from gallery.paths import app_paths
 from gallery.ui.main_window import MainWindow
 from gallery.ui.model_download import DownloadDialog
 from tests.support.hub_server import HubServer
+from tests.support.qt_modal import answer_modal
 from tests.support.tiny_models import solid_colour_image
 from tests.test_ui import OFFSCREEN_NOISE
 
@@ -24,25 +24,15 @@ DEFAULT_REPO = "Xenova/clip-vit-base-patch32"  # the catalog's default model, se
 
 
 def _answer_message_box(button: QMessageBox.StandardButton | str) -> None:
-    """Click a button of the next modal message box (a nested event loop) from a timer."""
+    """Click a standard button, or the button with this text, of the next message box."""
 
-    def click() -> None:
-        boxes = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.isVisible()
-        ]
-        if not boxes:
-            QTimer.singleShot(20, click)
-            return
-        box = boxes[0]
+    def click(box: QMessageBox) -> None:
         if isinstance(button, str):
-            match = [b for b in box.buttons() if b.text() == button]
-            match[0].click()
+            next(b for b in box.buttons() if b.text() == button).click()
         else:
             box.button(button).click()
 
-    QTimer.singleShot(20, click)
+    answer_modal(QMessageBox, click)
 
 
 @pytest.fixture

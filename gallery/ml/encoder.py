@@ -138,8 +138,7 @@ class ClipModel:
         self.cache_dir = cache_dir
         self._batch_override = batch_size
         self._lock = threading.Lock()
-        self._image: OnnxTower | None = None
-        self._text: OnnxTower | None = None
+        self._towers: dict[str, OnnxTower] = {}
         self._tokenizer: TextTokenizer | None = None
         self.dim = folder.embed_dim
 
@@ -162,37 +161,25 @@ class ClipModel:
             )
         self.dim = tower.dim
 
+    def _tower(self, which: str, path: Path, outputs: tuple[str, ...]) -> OnnxTower:
+        """Load a tower once (thread-safe) and keep it warm for every later call."""
+        with self._lock:
+            tower = self._towers.get(which)
+            if tower is None:
+                tower = OnnxTower(
+                    path, self.device, self.threads, outputs, self.cache_dir, self.session_config
+                )
+                self._check_dim(tower, which)
+                self._towers[which] = tower
+            return tower
+
     @property
     def image_tower(self) -> OnnxTower:
-        with self._lock:
-            if self._image is None:
-                tower = OnnxTower(
-                    self.folder.visual,
-                    self.device,
-                    self.threads,
-                    _IMAGE_OUTPUTS,
-                    self.cache_dir,
-                    self.session_config,
-                )
-                self._check_dim(tower, "image")
-                self._image = tower
-            return self._image
+        return self._tower("image", self.folder.visual, _IMAGE_OUTPUTS)
 
     @property
     def text_tower(self) -> OnnxTower:
-        with self._lock:
-            if self._text is None:
-                tower = OnnxTower(
-                    self.folder.textual,
-                    self.device,
-                    self.threads,
-                    _TEXT_OUTPUTS,
-                    self.cache_dir,
-                    self.session_config,
-                )
-                self._check_dim(tower, "text")
-                self._text = tower
-            return self._text
+        return self._tower("text", self.folder.textual, _TEXT_OUTPUTS)
 
     @property
     def report(self) -> DeviceReport:
