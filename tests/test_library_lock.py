@@ -48,6 +48,17 @@ def test_a_waiting_writer_gets_the_lock_when_it_is_released(tmp_path: Path) -> N
     second.release()
 
 
+def test_a_writer_waits_for_a_brief_holder_instead_of_refusing(tmp_path: Path) -> None:
+    """A search saving a repaired index holds the lock for a moment: no reason to refuse."""
+    saver, writer = WriterLock(tmp_path / "library.lock"), WriterLock(tmp_path / "library.lock")
+    assert saver.try_acquire("saving this library's vector index", brief=True)
+    threading.Timer(0.5, saver.release).start()
+    started = time.monotonic()
+    writer.acquire("indexing this library")  # no --wait, yet not refused
+    assert time.monotonic() - started > 0.4
+    writer.release()
+
+
 def test_waiting_can_be_cancelled(tmp_path: Path) -> None:
     first, second = WriterLock(tmp_path / "library.lock"), WriterLock(tmp_path / "library.lock")
     first.acquire("indexing this library")

@@ -74,7 +74,7 @@ def check(paths: AppPaths) -> Report:
         report.problems += _sqlite_problems(store)
         lock = WriterLock(paths.data / LOCK_FILE_NAME)
         try:
-            locked = lock.try_acquire("checking this library")
+            locked = lock.try_acquire("checking this library", brief=True)
         except LibraryError:  # a read-only folder: no one can be writing its index files
             locked = True
         if not locked:

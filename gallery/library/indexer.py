@@ -280,8 +280,7 @@ class Indexer:
                 info = None
             if info is None or (info.st_dev, info.st_ino) != identity:
                 raise UserError(
-                    f"The folder {path} disappeared during indexing "
-                    "(was its drive disconnected?).",
+                    f"The folder {path} disappeared during indexing (was its drive disconnected?).",
                     f"Reconnect it and index again; {faults.KEPT}.",
                 )
 

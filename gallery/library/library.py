@@ -102,7 +102,7 @@ class Library:
                 index.save()
             return
         try:
-            if not self._writer.try_acquire("saving this library's vector index"):
+            if not self._writer.try_acquire("saving this library's vector index", brief=True):
                 log.info("Vector indexes not saved: another process is writing the library")
                 return
         except LibraryError as exc:  # e.g. a read-only data folder

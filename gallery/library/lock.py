@@ -2,8 +2,9 @@
 
 flock (POSIX) and msvcrt (Windows) locks belong to the open file, so the OS drops them when the
 owner exits or is killed: a crashed indexer never leaves the library locked. The file also holds
-the owner's pid, host and task, only for the message a second writer shows. Readers (searches)
-never take it: SQLite's WAL lets them read while the writer commits.
+the owner's pid, host and task, for the message a second writer shows. Readers (searches)
+never take it to read (SQLite's WAL lets them read while the writer commits), only briefly to
+save a repaired index; a writer waits out such a brief holder instead of refusing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from gallery.errors import Cancelled, LibraryBusy
 from gallery.library import faults
 
 LOCK_FILE_NAME = "library.lock"
+BRIEF_WAIT_SECONDS = 60.0
+"""How long a writer waits for a brief holder (an index save, a check) before refusing."""
 _POLL_SECONDS = 0.1
 
 if sys.platform == "win32":
@@ -62,6 +65,7 @@ class LockOwner:
     host: str
     task: str  # reads after "is": "indexing this library"
     since: float
+    brief: bool = False  # seconds, not a whole run: a writer waits for it
 
     def describe(self) -> str:
         where = f"pid {self.pid}"
@@ -85,17 +89,20 @@ class WriterLock:
     def acquire(
         self, task: str, wait_seconds: float = 0.0, cancel: threading.Event | None = None
     ) -> None:
-        """Take the lock, polling up to `wait_seconds`; raise LibraryBusy naming the owner."""
-        deadline = time.monotonic() + wait_seconds
+        """Take the lock for a long task, polling up to `wait_seconds` (up to
+        BRIEF_WAIT_SECONDS while the holder is brief); raise LibraryBusy naming the owner."""
+        started = time.monotonic()
         while not self.try_acquire(task):
-            if time.monotonic() >= deadline:
+            waited = time.monotonic() - started
+            if self.held or (waited >= wait_seconds and not self._wait_for_holder(waited)):
                 raise self._busy()
             if cancel is not None and cancel.wait(_POLL_SECONDS):
                 raise Cancelled("stopped waiting for the library")
             if cancel is None:
                 time.sleep(_POLL_SECONDS)
 
-    def try_acquire(self, task: str) -> bool:
+    def try_acquire(self, task: str, *, brief: bool = False) -> bool:
+        """Take the lock if it is free; `brief` tells writers to wait for it, not refuse."""
         with self._guard:
             if self._fd is not None:
                 return False
@@ -104,22 +111,29 @@ class WriterLock:
                 os.close(fd)
                 return False
             self._fd = fd
-        self._write_owner(fd, task)
+        self._write_owner(fd, task, brief)
         return True
 
     def release(self) -> None:
         with self._guard:
             fd, self._fd = self._fd, None
         if fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)  # no stale owner for the next holder's first moment
             _unlock(fd)
             os.close(fd)
+
+    def _wait_for_holder(self, waited: float) -> bool:
+        """Whether the holder is brief (or has not said yet what it does), within reason."""
+        owner = self.owner()
+        return (owner is None or owner.brief) and waited < BRIEF_WAIT_SECONDS
 
     def owner(self) -> LockOwner | None:
         """Who holds it, as its owner wrote; None when unknown (or being written)."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            pid, since = int(data["pid"]), float(data["since"])
-            return LockOwner(pid, str(data["host"]), str(data["task"]), since)
+            pid, since, brief = int(data["pid"]), float(data["since"]), bool(data["brief"])
+            return LockOwner(pid, str(data["host"]), str(data["task"]), since, brief)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -130,8 +144,8 @@ class WriterLock:
         except OSError as exc:
             raise faults.os_error(exc, self.path.parent, "lock the library for writing") from exc
 
-    def _write_owner(self, fd: int, task: str) -> None:
-        owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time())
+    def _write_owner(self, fd: int, task: str, brief: bool) -> None:
+        owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time(), brief)
         data = json.dumps(asdict(owner)).encode()
         with contextlib.suppress(OSError):  # only a second writer's message depends on it
             os.ftruncate(fd, 0)

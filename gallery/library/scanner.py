@@ -86,4 +86,3 @@ def scan(
                 on_found(found)
             yield ScannedFile(entry.path, stat.st_size, stat.st_mtime_ns)
         stack.extend(reversed(subfolders))
-
