@@ -140,3 +140,22 @@ def test_clear_errors(tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Pa
     gallery_cli("models", "import", str(model_dirs["random-hf"]), "--name", "rnd")
     nowhere = gallery_cli("index", str(tmp_path / "nope"), check=False)
     assert nowhere.returncode == 2 and "does not exist" in nowhere.stderr
+
+
+def test_an_emptied_folder_is_not_taken_for_deleted_photos(
+    tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Path]
+) -> None:
+    """The empty mount point of an unplugged drive must not wipe its photos from the index."""
+    gallery_cli("models", "import", str(model_dirs["colour-hf"]))
+    mount = tmp_path / "usb-drive"
+    for name in ("red", "green"):
+        solid_colour_image(mount / f"{name}.jpg", name)
+    gallery_cli("index", str(mount))
+    shutil.move(str(mount), str(tmp_path / "unplugged"))
+    mount.mkdir()
+    refused = gallery_cli("index", str(mount), check=False)
+    assert refused.returncode == 2
+    assert "is empty now, but the library holds 2 photos" in refused.stderr
+    assert "connect it" in refused.stderr
+    status = parse_json(gallery_cli("status", "--json"))
+    assert status["models"]["colour-hf"]["indexed"] == 2

@@ -261,6 +261,7 @@ class Indexer:
             unreadable: list[str] = []
             scanned = list(scan(root, self.excluded, cancel, found, unreadable.append))
             self._check_roots()  # a drive gone mid-scan must not read as "every photo deleted"
+            self._refuse_emptied_root(root, root_id, scanned)
             diff = self.library.store.apply_scan(root_id, scanned, unreadable)
             self.library.forget_files(diff.removed_ids)
             summary.scanned += len(scanned)
@@ -269,6 +270,19 @@ class Indexer:
             summary.removed += len(diff.removed_ids) - diff.updated
         timings["scan"] += time.perf_counter() - scan_started
         return root_ids
+
+    def _refuse_emptied_root(self, root: Path, root_id: int, scanned: Sequence[object]) -> None:
+        """An empty mount point of an unplugged drive looks like a folder whose photos were all
+        deleted; dropping hours of index on that guess is worse than asking."""
+        if scanned:
+            return
+        known = len(self.library.store.files_under(root_id))
+        if known:
+            raise UserError(
+                f"The folder {root} is empty now, but the library holds {known} photos from it.",
+                "If it is on a drive that is not connected, connect it and index again; if you "
+                f"emptied it on purpose, remove the folder from the library ({faults.KEPT}).",
+            )
 
     def _check_roots(self) -> None:
         """Stop when a root is gone or is no longer the folder it was (a drive unmounted under
