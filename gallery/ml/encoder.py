@@ -21,7 +21,7 @@ import numpy.typing as npt
 from gallery.errors import GalleryError, ModelError
 from gallery.ml.batching import choose_batch_size, is_allocation_failure
 from gallery.ml.model_folder import ModelFolder, read_model_folder
-from gallery.ml.providers import DeviceReport, create_session
+from gallery.ml.providers import CUDA, TENSORRT, DeviceReport, create_session
 from gallery.ml.tokenizer import DEFAULT_CONTEXT, TextTokenizer
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,9 @@ _NUMPY_TYPES = {
 }
 _IMAGE_OUTPUTS = ("image_embeds", "embedding", "embeddings", "image_features")
 _TEXT_OUTPUTS = ("text_embeds", "embedding", "embeddings", "text_features")
+# Providers whose sessions run through an IOBinding, and the device their output is bound to.
+_BOUND_DEVICES = {CUDA: "cuda", TENSORRT: "cuda"}
+_TRIM_PROBE = "a photo of a dog on the beach"
 
 
 def l2_normalise(vectors: FloatArray) -> FloatArray:
@@ -91,6 +94,8 @@ class OnnxTower:
         self.dim: int | None = out_shape[-1] if isinstance(out_shape[-1], int) else None
         first = self.inputs[0].shape[0] if self.inputs[0].shape else None
         self.fixed_batch: int | None = first if isinstance(first, int) else None
+        #: Where the output is bound (None: plain `run`); any ORT device works, "cpu" included.
+        self.bind_device: str | None = _BOUND_DEVICES.get(self.report.provider)
         log.info(
             "Loaded %s in %.2f s: inputs %s, output %s, batch %s",
             path,
@@ -113,8 +118,22 @@ class OnnxTower:
                 for i in range(0, rows, step)
             ]
             return np.concatenate(parts, axis=0)
-        result = self.session.run([self.output], feeds)[0]
-        return np.asarray(result, dtype=np.float32).reshape(rows, -1)
+        if self.bind_device is not None:
+            result = self._run_bound(feeds, self.bind_device)
+        else:
+            result = self.session.run([self.output], feeds)[0]
+        return np.asarray(result, dtype=np.float32).reshape(rows, -1)  # fp16 models too
+
+    def _run_bound(self, feeds: dict[str, npt.NDArray[Any]], device: str) -> npt.NDArray[Any]:
+        """On a GPU only the chosen output is made on the device and brought back: the hidden
+        state an HF export also returns is neither allocated for the caller nor copied."""
+        binding = self.session.io_binding()
+        for name, value in feeds.items():
+            binding.bind_cpu_input(name, np.ascontiguousarray(value))
+        binding.bind_output(self.output, device)
+        self.session.run_with_iobinding(binding)
+        result: npt.NDArray[Any] = binding.copy_outputs_to_cpu()[0]
+        return result
 
 
 class ClipModel:
@@ -140,6 +159,7 @@ class ClipModel:
         self._lock = threading.Lock()
         self._towers: dict[str, OnnxTower] = {}
         self._tokenizer: TextTokenizer | None = None
+        self._trims_padding: bool | None = None  # decided on the first text embedding
         self.dim = folder.embed_dim
 
     @classmethod
@@ -255,9 +275,48 @@ class ClipModel:
         return self._tokenizer_for(self.text_tower).encode(texts)
 
     def embed_texts(self, texts: list[str]) -> FloatArray:
+        """Text vectors. Padding past the longest text is cut off where the graph allows it and
+        it changes nothing: a query costs its own length, not the whole context."""
         tower = self.text_tower
         ids, mask = self._tokenizer_for(tower).encode(texts)
-        ids_input = tower.input_named("input_ids", "text", "input") or tower.inputs[0]
+        if self._padding_is_free(tower):
+            used = max(1, int(mask.sum(axis=1).max()))
+            ids, mask = ids[:, :used], mask[:, :used]
+        return self._embed_tokens(tower, ids, mask)
+
+    def _padding_is_free(self, tower: OnnxTower) -> bool:
+        """Whether trailing padding can be dropped: the sequence must be dynamic and, checked
+        once on a probe, the vector the same without it (CLIP's causal mask, or an attention
+        mask, make it so; a tower that attends to padding keeps the full context)."""
+        if self._trims_padding is None:
+            ids, mask = self._tokenizer_for(tower).encode([_TRIM_PROBE])
+            shape = self._ids_input(tower).shape
+            dynamic = len(shape) > 1 and not isinstance(shape[1], int)
+            used = max(1, int(mask.sum()))
+            self._trims_padding = (
+                dynamic
+                and used < ids.shape[1]
+                and np.allclose(
+                    self._embed_tokens(tower, ids, mask),
+                    self._embed_tokens(tower, ids[:, :used], mask[:, :used]),
+                    atol=1e-4,
+                )
+            )
+            log.info(
+                "Text queries of %s %s",
+                self.name,
+                "run at their own length" if self._trims_padding else "run at the full context",
+            )
+        return self._trims_padding
+
+    @staticmethod
+    def _ids_input(tower: OnnxTower) -> _Input:
+        return tower.input_named("input_ids", "text", "input") or tower.inputs[0]
+
+    def _embed_tokens(
+        self, tower: OnnxTower, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]
+    ) -> FloatArray:
+        ids_input = self._ids_input(tower)
         feeds: dict[str, npt.NDArray[Any]] = {ids_input.name: ids.astype(ids_input.dtype)}
         mask_input = tower.input_named("attention_mask")
         if mask_input is not None:

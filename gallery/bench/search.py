@@ -1,0 +1,255 @@
+"""The search benchmark: text query to ranked paths at 10k / 100k / 1M stored vectors.
+
+Each size is a real library (SQLite rows and vectors, the model's hnswlib index built by the
+app's own rebuild) cached in the bench folder, so only the first run pays the build. Latency
+is `Searcher.search` end to end (tokenizer, warm text tower, knn, SQLite rows) over distinct
+queries, so the query cache never answers; the first query after opening, which loads the
+text tower, is reported on its own. `ef` is the smallest on a ladder whose recall@10 against
+exact (numpy) search reaches the target.
+
+Vectors: "clustered" (default) imitates image embeddings, which crowd in a cone with far fewer
+effective dimensions than 512 (a shared mean direction, clusters in a 64-d subspace with a
+decaying spectrum, a little isotropic noise); recall queries are held-out vectors of the same
+kind. "uniform" (random unit vectors) is the worst case for any graph index: every point is
+almost equally far from every query, so near-exact recall needs an almost exhaustive search.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from gallery.bench.machine import rss_mb
+from gallery.library.library import Library
+from gallery.library.search import Searcher
+from gallery.library.store import Decoded, ScannedFile
+from gallery.ml.encoder import ClipModel
+from gallery.paths import AppPaths
+
+FloatArray = npt.NDArray[np.float32]
+Vectors = Literal["clustered", "uniform"]
+SIZES = (10_000, 100_000, 1_000_000)
+EF_LADDER = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
+RECALL_TARGET = 0.98
+QUERIES = 300
+_CHUNK = 20_000
+_SUBSPACE = 64
+_CENTRES = 2_000
+_MEAN_WEIGHT = 2.5  # mean cosine between two vectors ~0.4, as between unrelated photos
+_SPREAD = 1.0  # around a centre: nearest neighbours at cosine ~0.75, clusters overlap
+_NOISE = 0.3
+_MARKER = "bench-library.json"
+_ROOT = "/bench/photos"
+
+_ADJECTIVES = "red blue green old small big white black yellow orange purple new"
+_THINGS = "dog cat car boat bike train plane bird horse child tree house flower cake"
+_PLACES = "beach snow city street forest river lake mountain kitchen party night sunset"
+
+
+def queries(count: int = QUERIES) -> list[str]:
+    """Distinct, ordinary queries ("a red dog on the beach"), in a fixed order."""
+    texts = [
+        f"a {adjective} {thing} {where} the {place}"
+        for place in _PLACES.split()
+        for thing in _THINGS.split()
+        for adjective in _ADJECTIVES.split()
+        for where in ("on", "in")
+    ]
+    order = np.random.default_rng(7).permutation(len(texts))[:count]
+    return [texts[i] for i in order]
+
+
+class _Space:
+    """The fixed shape of the clustered vectors, shared by the stored ones and the queries."""
+
+    def __init__(self, dim: int) -> None:
+        rng = np.random.default_rng(1234)
+        self.rank = min(_SUBSPACE, dim)
+        basis, _ = np.linalg.qr(rng.standard_normal((dim, self.rank)))
+        spectrum = np.arange(1, self.rank + 1, dtype=np.float32) ** -0.5
+        self.basis = (basis * spectrum).astype(np.float32).T  # [rank, dim]
+        mean = rng.standard_normal(dim).astype(np.float32)
+        self.mean = _MEAN_WEIGHT * mean / np.linalg.norm(mean)
+        self.centres = rng.standard_normal((_CENTRES, self.rank)).astype(np.float32)
+
+
+def vectors(n: int, dim: int, kind: Vectors, seed: int) -> Iterator[FloatArray]:
+    """`n` unit vectors in chunks, the same for the same arguments."""
+    rng = np.random.default_rng(seed)
+    space = _Space(dim) if kind == "clustered" else None
+    for start in range(0, n, _CHUNK):
+        rows = min(_CHUNK, n - start)
+        if space is None:
+            chunk = rng.standard_normal((rows, dim), dtype=np.float32)
+        else:
+            near = space.centres[rng.integers(0, _CENTRES, rows)]
+            local = near + _SPREAD * rng.standard_normal((rows, space.rank), dtype=np.float32)
+            chunk = local @ space.basis + space.mean
+            chunk *= 1.0 / np.linalg.norm(chunk, axis=1, keepdims=True)
+            chunk += (_NOISE / np.sqrt(dim)) * rng.standard_normal((rows, dim), dtype=np.float32)
+        chunk /= np.linalg.norm(chunk, axis=1, keepdims=True)
+        yield chunk
+
+
+def exact_top(n: int, dim: int, kind: Vectors, probes: FloatArray, k: int) -> npt.NDArray[np.int64]:
+    """Labels (file ids, from 1) of the exact top `k` of each probe, by brute force."""
+    best_scores = np.full((len(probes), k), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(probes), k), dtype=np.int64)
+    offset = 0
+    for chunk in vectors(n, dim, kind, seed=0):
+        scores = probes @ chunk.T
+        ids = np.broadcast_to(np.arange(offset, offset + len(chunk)) + 1, scores.shape)
+        all_scores = np.concatenate([best_scores, scores], axis=1)
+        all_ids = np.concatenate([best_ids, ids], axis=1)
+        top = np.argpartition(-all_scores, k - 1, axis=1)[:, :k]
+        best_scores = np.take_along_axis(all_scores, top, axis=1)
+        best_ids = np.take_along_axis(all_ids, top, axis=1)
+        offset += len(chunk)
+    return best_ids
+
+
+def _paths(folder: Path) -> AppPaths:
+    return AppPaths(folder / "data", folder / "cache", folder / "config", folder / "log")
+
+
+def ensure_library(
+    folder: Path, n: int, model_name: str, dim: int, kind: Vectors
+) -> dict[str, Any]:
+    """A library of `n` photos with vectors, and its saved index; built once (then cached).
+
+    Returns how long SQLite and the index took to build when this call built them.
+    """
+    marker = folder / _MARKER
+    if marker.is_file():
+        built: dict[str, Any] = json.loads(marker.read_text(encoding="utf-8"))
+        if built.get("model") == model_name:
+            return built
+    folder.mkdir(parents=True, exist_ok=True)
+    with Library(_paths(folder).ensure()) as library:
+        store = library.store
+        started = time.perf_counter()
+        root = store.add_root(_ROOT)
+        files = [ScannedFile(f"{_ROOT}/{i:07d}.jpg", 3_800_000, 0) for i in range(n)]
+        store.apply_scan(root, files)
+        model_id = store.model_id(model_name, dim)
+        offset = 1  # AUTOINCREMENT ids of a fresh library
+        for chunk in vectors(n, dim, kind, seed=0):
+            ids = list(range(offset, offset + len(chunk)))
+            metas = [Decoded(i, 4000, 3000, None) for i in ids]
+            store.commit_batch(model_id, metas, ids, chunk, [])
+            offset += len(chunk)
+        sqlite_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        index = library.vector_index(model_name, dim)  # rebuilt from SQLite, as the app would
+        index_seconds = time.perf_counter() - started
+        index.save()
+    built = {
+        "model": model_name,
+        "vectors": n,
+        "kind": kind,
+        "sqlite_build_seconds": sqlite_seconds,
+        "index_build_seconds": index_seconds,
+    }
+    marker.write_text(json.dumps(built), encoding="utf-8")
+    return built
+
+
+def _percentiles(seconds: Sequence[float]) -> dict[str, float]:
+    ms = np.asarray(seconds) * 1000
+    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95))}
+
+
+def bench_size(
+    folder: Path,
+    n: int,
+    make_model: Callable[[], ClipModel],
+    kind: Vectors = "clustered",
+    *,
+    k: int = 20,
+    query_count: int = QUERIES,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Every search figure at one size: build (first time), ef and recall, latencies, memory.
+
+    `make_model` must give a fresh model each call: the one that answers starts cold.
+    """
+    say = progress or (lambda _: None)
+    model = make_model()
+    dim = model.dim or int(make_model().embed_texts(["a photo"]).shape[1])
+    if not (folder / _MARKER).is_file():
+        say(f"building a library of {n:,} {kind} vectors (once; the app's own index rebuild)")
+    built = ensure_library(folder, n, model.name, dim, kind)
+    say(f"{n:,} vectors: exact search, ef for recall@10 >= {RECALL_TARGET}, {query_count} queries")
+    probes = np.concatenate(list(vectors(min(query_count, 200), dim, kind, seed=1)))
+    exact = exact_top(n, dim, kind, probes, 10)
+    rss_before = rss_mb()
+    with Library(_paths(folder)) as library:
+        started = time.perf_counter()
+        index = library.vector_index(model.name, dim)
+        open_seconds = time.perf_counter() - started
+        rss_loaded = rss_mb()
+        ef, recall, knn = _choose_ef(
+            index.query, lambda ef: setattr(index, "ef", ef), probes, exact
+        )
+        searcher = Searcher(library, model)
+        texts = queries(query_count + 1)
+        started = time.perf_counter()
+        searcher.search(texts[0], k)
+        first = time.perf_counter() - started
+        latencies = []
+        for text in texts[1:]:
+            started = time.perf_counter()
+            searcher.search(text, k)
+            latencies.append(time.perf_counter() - started)
+        rss_after = rss_mb()
+    text_only = []
+    for text in texts[1:]:
+        started = time.perf_counter()
+        model.embed_texts([text])
+        text_only.append(time.perf_counter() - started)
+    return {
+        "vectors": n,
+        "kind": kind,
+        "k": k,
+        "ef": ef,
+        "recall_at_10": recall,
+        "search": _percentiles(latencies),
+        "text_only": _percentiles(text_only),
+        "knn_only": _percentiles(knn),
+        "first_query_seconds": first,
+        "open_seconds": open_seconds,
+        "build": built,
+        "memory": {
+            "rss_before_open_mb": rss_before,
+            "rss_index_loaded_mb": rss_loaded,
+            "rss_after_queries_mb": rss_after,
+        },
+    }
+
+
+def _choose_ef(
+    query: Callable[[FloatArray, int], list[tuple[int, float]]],
+    set_ef: Callable[[int], None],
+    probes: FloatArray,
+    exact: npt.NDArray[np.int64],
+) -> tuple[int, float, list[float]]:
+    """The smallest ef of the ladder reaching RECALL_TARGET (else the largest), its recall@10,
+    and the knn-only seconds of each probe at that ef."""
+    for ef in EF_LADDER:
+        set_ef(ef)
+        hits, seconds = 0, []
+        for probe, truth in zip(probes, exact, strict=True):
+            started = time.perf_counter()
+            found = query(probe, 10)
+            seconds.append(time.perf_counter() - started)
+            hits += len({label for label, _ in found} & set(truth.tolist()))
+        recall = hits / exact.size
+        if recall >= RECALL_TARGET or ef == EF_LADDER[-1]:
+            return ef, recall, seconds
+    raise AssertionError("the ladder is not empty")
