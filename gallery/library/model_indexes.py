@@ -47,11 +47,7 @@ def delete_model_index(library: Library, model_name: str) -> int:
         model_id = store.find_model(model_name)
         if model_id is not None:
             with store.transaction():
-                removed = int(
-                    store.db.execute(
-                        "SELECT COUNT(*) FROM embeddings WHERE model_id = ?", (model_id,)
-                    ).fetchone()[0]
-                )
+                removed = store.vector_count(model_id)
                 store.db.execute("DELETE FROM models WHERE id = ?", (model_id,))  # cascades
         for leftover in (path, path.with_name(path.name + ".json")):
             leftover.unlink(missing_ok=True)

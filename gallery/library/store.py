@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 
+# Which files a model has vectors for, read without the vectors: the primary key's B-tree holds
+# each 2-4 KB vector inline, so a scan by model_id reads the whole table (gigabytes at 1M
+# photos); the file_id index holds just the key columns (1M photos: 0.26 s instead of 1.9 s,
+# a count 0.04 s instead of 1.6 s; docs/benchmarks.md).
+_VECTOR_KEYS = "embeddings INDEXED BY embeddings_file"
+
 _MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
     """
@@ -394,7 +400,7 @@ class Store:
             ids = {
                 r[0]
                 for r in self.db.execute(
-                    "SELECT file_id FROM embeddings WHERE model_id = ?", (model_id,)
+                    f"SELECT file_id FROM {_VECTOR_KEYS} WHERE model_id = ?", (model_id,)
                 )
             }
             return ids, self.generation(model_id)
@@ -428,12 +434,14 @@ class Store:
 
     def counts(self, model_id: int | None) -> Counts:
         files, failed = self.db.execute("SELECT COUNT(*), COUNT(error) FROM files").fetchone()
-        indexed = 0
-        if model_id is not None:
-            indexed = self.db.execute(
-                "SELECT COUNT(*) FROM embeddings WHERE model_id = ?", (model_id,)
-            ).fetchone()[0]
+        indexed = 0 if model_id is None else self.vector_count(model_id)
         return Counts(files=files, indexed=indexed, failed=failed, pending=files - failed - indexed)
+
+    def vector_count(self, model_id: int) -> int:
+        row = self.db.execute(
+            f"SELECT COUNT(*) FROM {_VECTOR_KEYS} WHERE model_id = ?", (model_id,)
+        ).fetchone()
+        return int(row[0])
 
     def failures(self) -> list[tuple[str, str]]:
         return [
