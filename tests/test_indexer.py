@@ -91,3 +91,24 @@ def test_several_roots_in_one_run(
         summary = Indexer(library, _model(model_dirs)).run([photos, other])
         assert summary.scanned == 25 and summary.embedded == 25
         assert sorted(library.store.roots()) == sorted([str(photos), str(other)])
+
+
+def test_warm_up_opens_the_index_before_the_first_query(
+    photos: Path, model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A search window warms up what the first query would wait for: the text tower and the
+    vector index (here one that must be rebuilt, as after a lost index file)."""
+    paths = app_paths().ensure()
+    with Library(paths) as library:
+        Indexer(library, _model(model_dirs), decode_threads=2).run([photos])
+        index_file = library.index_path(_model(model_dirs).name)
+    index_file.unlink()
+    caplog.set_level(logging.INFO)
+    with Library(paths) as library:
+        searcher = Searcher(library, _model(model_dirs))
+        searcher.warm_up()
+        assert "Rebuilt vector index" in caplog.text
+        assert "Loaded" in caplog.text and "text_model" in caplog.text
+        caplog.clear()
+        assert len(searcher.search("orange", k=3)) == 3
+        assert "Rebuilt" not in caplog.text and "Loaded" not in caplog.text

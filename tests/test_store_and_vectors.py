@@ -12,7 +12,7 @@ import pytest
 from gallery.errors import LibraryError
 from gallery.library.library import Library
 from gallery.library.store import SCHEMA_VERSION, Decoded, ScannedFile, Store
-from gallery.library.vectors import VectorIndex
+from gallery.library.vectors import VectorIndex, search_ef
 from gallery.paths import app_paths
 
 DIM = 8
@@ -91,6 +91,24 @@ def test_commit_batch_is_atomic_and_counts(tmp_path: Path) -> None:
     assert width is None, "the batch's metadata was rolled back with it"
 
 
+def test_vector_ids_and_counts_never_read_the_vectors(tmp_path: Path) -> None:
+    """Which files have vectors is answered from the file_id index: a scan of the table itself
+    reads every vector (gigabytes at 1M photos) just to list or count keys."""
+    store, _, ids = _store_with_files(tmp_path, 3)
+    model = store.model_id("m", DIM)
+    store.commit_batch(model, [], ids, _vectors(3), [])
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    assert store.vector_ids(model) == (set(ids), 1)
+    assert store.vector_count(model) == 3 and store.counts(model).indexed == 3
+    store.db.set_trace_callback(None)
+    reads = [s for s in statements if s.startswith("SELECT") and "embeddings" in s]
+    assert len(reads) == 3
+    for statement in reads:
+        plan = " ".join(str(row[3]) for row in store.db.execute("EXPLAIN QUERY PLAN " + statement))
+        assert "COVERING INDEX embeddings_file" in plan, (statement, plan)
+
+
 def test_model_dimension_is_fixed(tmp_path: Path) -> None:
     store = Store(tmp_path / "lib.sqlite3")
     store.model_id("m", DIM)
@@ -115,6 +133,31 @@ def test_query_ranks_and_clamps_k(tmp_path: Path) -> None:
     index.remove([ids[3]])
     assert ids[3] not in {label for label, _ in index.query(vectors[3], k=50)}
     assert len(index.query(vectors[3], k=50)) == 4
+
+
+def test_search_breadth_grows_with_the_index_and_keeps_recall(tmp_path: Path) -> None:
+    """The size-chosen ef finds the exact top 10 (>= 0.98) in clustered data, as photo
+    embeddings are; a fixed narrow ef on the same graph does not."""
+    from gallery.bench.search import exact_top, vectors
+
+    dim, n = 64, 20_000
+    assert search_ef(10_000) <= search_ef(100_000) < search_ef(1_000_000) < search_ef(2_000_000)
+    store = Store(tmp_path / "lib.sqlite3")
+    root = store.add_root("/p")
+    store.apply_scan(root, [ScannedFile(f"/p/{i}.jpg", 1, 1) for i in range(n)])
+    index = VectorIndex(store, store.model_id("m", dim), dim, tmp_path / "m.hnsw")
+    data = np.concatenate(list(vectors(n, dim, "clustered", seed=0)))
+    index.add(list(range(1, n + 1)), data, 1)
+    probes = np.concatenate(list(vectors(100, dim, "clustered", seed=1)))
+    truth = exact_top(n, dim, "clustered", probes, 10)
+
+    def recall() -> float:
+        found = [{label for label, _ in index.query(p, 10)} for p in probes]
+        return sum(len(f & set(t.tolist())) for f, t in zip(found, truth, strict=True)) / 1000
+
+    assert recall() >= 0.98
+    index.ef = 10
+    assert recall() < 0.98
 
 
 def test_saved_index_reopens_without_rebuild(

@@ -42,6 +42,12 @@ class Searcher:
         dim = self.model.dim or int(self.model.embed_texts(["a photo"]).shape[1])
         return self.library.vector_index(self.model.name, dim)
 
+    def warm_up(self) -> None:
+        """Load the text tower and open the vector index before the first query needs them
+        (at 1M photos the index alone takes seconds to read)."""
+        self.text_vector("a photo")
+        _ = self.index
+
     def text_vector(self, text: str) -> FloatArray:
         key = " ".join(text.split()).lower()
         with self._lock:

@@ -103,7 +103,7 @@ class SearchWorker(QObject):
         if self.searcher is None:
             return
         try:
-            self.searcher.text_vector("a photo")
+            self.searcher.warm_up()
             self.ready.emit(self.searcher.model.text_tower.report)
         except GalleryError as exc:
             self.failed.emit(0, str(exc))
