@@ -23,6 +23,7 @@ from gallery.bench.vit import ARCHS, VitSpec, bench_facts, build_bench_model, co
 from gallery.bench.vit import vision_model as vit_vision_model
 from gallery.library import indexer
 from gallery.library.library import Library
+from gallery.library.vectors import search_ef
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_folder import read_model_folder
 from gallery.paths import app_paths
@@ -181,7 +182,7 @@ def test_a_decode_thread_yields_to_inference_and_no_other_does() -> None:
 
     before = nice()
     with ThreadPoolExecutor(1) as pool:
-        assert pool.submit(lowered).result() == min(19, before + indexer.DECODE_NICENESS)
+        assert pool.submit(lowered).result() == indexer.DECODE_NICE == 19
     assert nice() == before
 
 
@@ -229,6 +230,8 @@ def test_bench_json_reports_every_figure(
     bound = data["bound"]
     assert bound["images_per_second"] > 0 and bound["cores"] >= 1
     assert bound["model_core_seconds_per_image"] > 0 < bound["decode_core_seconds_per_image"]
+    drift = (bound["before_images_per_second"], bound["after_images_per_second"])
+    assert min(drift) * 0.999 <= bound["images_per_second"] <= max(drift) * 1.001
     assert data["efficiency"] > 0 and data["speedup_vs_naive"] > 0
     assert [p["batch"] for p in data["batch_curve"]] == [1, 2]
     assert data["model"]["gflops_counted"] is True
@@ -245,8 +248,9 @@ def test_bench_json_reports_every_figure(
         gallery_cli("bench", "--search", "--sizes", "300", "--queries", "12", *args, "--json")
     )
     (row,) = searched["sizes"]
-    assert row["vectors"] == 300 and row["ef"] in EF_LADDER
-    assert 0.0 <= row["recall_at_10"] <= 1.0
+    assert row["vectors"] == 300 and row["ef"] == search_ef(300)
+    assert row["least_ef"]["ef"] in EF_LADDER
+    assert 0.0 <= row["recall_at_10"] <= 1.0 and 0.0 <= row["least_ef"]["recall_at_10"] <= 1.0
     assert 0 < row["search"]["p50_ms"] <= row["search"]["p95_ms"]
     assert row["first_query_seconds"] > 0 and row["build"]["index_build_seconds"] >= 0
     assert not (tmp_path / "lumen-home" / "data" / "library.sqlite3").exists()

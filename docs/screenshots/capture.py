@@ -82,8 +82,9 @@ def main() -> int:
     grab(window, "grid.png")
 
     window.search.setText("something red")
-    pump(10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].score
-         is not None)
+    pump(
+        10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].score is not None
+    )
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
     grab(window, "search.png")
 

@@ -8,6 +8,9 @@ All figures come from one run, so their ratios hold even on a machine whose spee
   threads; decode (decode, model tensor, thumbnail made and saved, as the indexer does it) is
   measured single-threaded. On a GPU the model term is its own rate instead, and the bound is
   the smaller of what the GPU and the decoding cores can do.
+- drift: a shared or throttling machine changes speed by 10-20 % within minutes, so the model
+  (at the pipeline's batch) and decode are timed both just before and just after the pipeline;
+  the bound uses the mean of the two, and both are reported.
 - pipeline = `Indexer.run` on the photos, in a fresh library, end to end (scan to saved index);
   the model is loaded (and run once) before, as an app session does once, and timed on its own.
 - naive = full-size decode, batch 1, one step at a time (ONNX Runtime at its default threads),
@@ -115,6 +118,14 @@ def naive_rate(paths: Sequence[Path], model: ClipModel, thumbs: Path) -> float:
         model.embed_image_tensors(image_tensor(full, spec)[None])
         save_thumbnail(make_thumbnail(full), thumbs / f"{number:02x}" / "n.jpg")
     return len(sample) / (time.perf_counter() - started)
+
+
+def _bound(model_cs: float, decode_cs: float, cores: int, *, on_gpu: bool) -> float:
+    """Images per second the machine allows: the model and decode share the cores on a CPU;
+    on a GPU the slower of the GPU and the decoding cores sets the pace."""
+    if on_gpu:
+        return min(1.0 / model_cs, cores / decode_cs)
+    return cores / (model_cs + decode_cs)
 
 
 def _warm_page_cache(paths: Sequence[Path]) -> None:
@@ -236,22 +247,35 @@ def _measure(
     size = model.folder.preprocess.size
     model.embed_image_tensors(np.zeros((model.batch_size, 3, size, size), dtype=np.float32))
     load_seconds = time.perf_counter() - started
-    say("pipeline: the indexer in a fresh library")  # first, so its RSS is the app's alone
+    batch = model.batch_size
+    say(f"before the pipeline: model alone at batch {batch}, decode on one thread")
+    # At the pipeline's own batch, so the arena holds no more than the pipeline needs and the
+    # RSS measured next is the app's alone.
+    rate_before = model_rate(model, batch, plan.seconds)
+    decode_before = decode_core_seconds(photos, model, work / "thumbs")
+    say("pipeline: the indexer in a fresh library")
     pipeline = run_pipeline(folder, settings, work / "home", model)
     n = cores()
-    say(f"model alone on {report.summary()}: batches {list(plan.batch_sizes)}")
-    curve = {batch: model_rate(model, batch, plan.seconds) for batch in plan.batch_sizes}
+    say(f"after: model alone on {report.summary()}: batches {list(plan.batch_sizes)}")
+    curve = {b: model_rate(model, b, plan.seconds) for b in plan.batch_sizes}
+    rate_after = curve[batch] if batch in curve else model_rate(model, batch, plan.seconds)
     best_batch = max(curve, key=lambda b: curve[b])
     single = None
     if report.on_gpu:
-        model_cs = 1.0 / curve[best_batch]  # wall-seconds of the GPU, not core-seconds
+        model_after = 1.0 / curve[best_batch]  # wall-seconds of the GPU, not core-seconds
     else:
         say("model alone on one thread")
         single = model_rate(settings.make(threads=1), best_batch, plan.seconds)
-        model_cs = min(1.0 / single, (settings.threads or n) / curve[best_batch])
+        model_after = min(1.0 / single, (settings.threads or n) / curve[best_batch])
     say("decode, one thread")
-    decode_cs = decode_core_seconds(photos, model, work / "thumbs")
-    bound = min(1.0 / model_cs, n / decode_cs) if report.on_gpu else n / (model_cs + decode_cs)
+    decode_after = decode_core_seconds(photos, model, work / "thumbs")
+    # The best-batch figures scaled by how fast the machine ran the same batch before.
+    model_before = model_after * rate_after / rate_before
+    bound_before = _bound(model_before, decode_before, n, on_gpu=report.on_gpu)
+    bound_after = _bound(model_after, decode_after, n, on_gpu=report.on_gpu)
+    model_cs = (model_before + model_after) / 2
+    decode_cs = (decode_before + decode_after) / 2
+    bound = _bound(model_cs, decode_cs, n, on_gpu=report.on_gpu)
     say("naive baseline")
     naive_model = ClipModel(settings.folder, device=settings.device, batch_size=1)
     naive = naive_rate(photos, naive_model, work / "thumbs")
@@ -271,6 +295,8 @@ def _measure(
             "model_best_batch": best_batch,
             "model_one_thread_images_per_second": single,
             "decode_core_seconds_per_image": decode_cs,
+            "before_images_per_second": bound_before,
+            "after_images_per_second": bound_after,
         },
         "efficiency": rate / bound,
         "naive": {"images_per_second": naive, "photos": min(len(photos), _DECODE_SAMPLE)},

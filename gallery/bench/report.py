@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gallery.bench.search import RECALL_TARGET
 from gallery.bench.vit import bench_facts
 from gallery.ml.model_folder import ModelFolder
 
@@ -49,7 +50,8 @@ def index_lines(result: dict[str, Any]) -> list[str]:
         f"bound: {bound['images_per_second']:.2f} img/s = {bound['cores']} cores / "
         f"(model {bound['model_core_seconds_per_image']:.4f} + decode "
         f"{bound['decode_core_seconds_per_image']:.4f} core-s/image), model at batch "
-        f"{bound['model_best_batch']}",
+        f"{bound['model_best_batch']}; mean of {bound['before_images_per_second']:.2f} before "
+        f"and {bound['after_images_per_second']:.2f} after the pipeline",
         f"efficiency: {result['efficiency']:.2f} of the bound",
         f"naive: {naive['images_per_second']:.2f} img/s -> "
         f"{result['speedup_vs_naive']:.1f}x faster",
@@ -72,7 +74,8 @@ def search_lines(result: dict[str, Any]) -> list[str]:
             f"{row['vectors']:>9,} {row['kind']} vectors: p50 {search['p50_ms']:.1f} ms, "
             f"p95 {search['p95_ms']:.1f} ms (text alone p50 {row['text_only']['p50_ms']:.1f}, "
             f"knn alone p95 {row['knn_only']['p95_ms']:.2f} ms) at ef {row['ef']}, recall@10 "
-            f"{row['recall_at_10']:.3f}; first query {row['first_query_seconds']:.2f} s, "
+            f"{row['recall_at_10']:.3f} (least ef for {RECALL_TARGET}: {row['least_ef']['ef']}); "
+            f"first query {row['first_query_seconds']:.2f} s, "
             f"open {row['open_seconds']:.2f} s, RSS "
             f"{row['memory']['rss_after_queries_mb'] or 0:.0f} MB; built in "
             f"{build['sqlite_build_seconds'] + build['index_build_seconds']:.0f} s"

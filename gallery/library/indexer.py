@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 SAVE_INTERVAL_SECONDS = 60.0
-DECODE_NICENESS = 10  # added to a decode thread's nice value while the model runs on the CPU
+DECODE_NICE = 19  # a decode thread's nice value while the model runs on the CPU: the lowest
 CHANGED = "file changed while it was being indexed; it is indexed again on the next run"
 
 
@@ -59,14 +59,13 @@ def yield_to_inference() -> None:
     On the CPU, ONNX Runtime's threads meet at a barrier after every operator: a decode thread
     that preempts one of them stalls the others. At a lower priority decode fills the time they
     leave idle and takes the cores when the model waits for photos, so the two share the cores
-    instead of fighting over them (measured: docs/benchmarks.md).
+    instead of fighting over them (measured: docs/benchmarks.md). Nice 19 rather than
+    SCHED_IDLE, which measured the same but would stop decoding whenever anything else runs.
     """
     if not sys.platform.startswith("linux"):
         return
-    thread = threading.get_native_id()
     with contextlib.suppress(OSError):
-        current = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + DECODE_NICENESS))
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODE_NICE)
 
 
 def _ensure_unchanged(row: FileRow) -> None:
