@@ -103,8 +103,9 @@ class SearchWorker(QObject):
         if self.searcher is None:
             return
         try:
-            self.searcher.warm_up()
+            self.searcher.text_vector("a photo")
             self.ready.emit(self.searcher.model.text_tower.report)
+            self.searcher.warm_up()  # then the index: its errors must not hide the device
         except GalleryError as exc:
             self.failed.emit(0, str(exc))
 
