@@ -1,0 +1,40 @@
+"""Durations, ETAs, sizes and rates as people read them; one place for the CLI and the app."""
+
+from __future__ import annotations
+
+_SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
+
+
+def duration(seconds: float) -> str:
+    """'45 s' under a minute and a half, '12 min' under 90 minutes, else '2 h 05 min'."""
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = seconds / 60
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest:02d} min"
+
+
+def eta(seconds: float | None) -> str:
+    """'about 3 min left', or '' while the time left is not known yet."""
+    return "" if seconds is None else f"about {duration(seconds)} left"
+
+
+def size(count: float) -> str:
+    """Decimal units as file managers show them: '512 B', '1.5 MB', '2.3 GB'."""
+    if abs(count) < 1000:
+        return f"{count:.0f} B"
+    for unit in _SIZE_UNITS[1:-1]:
+        count /= 1000
+        if abs(count) < 1000:
+            return f"{count:.1f} {unit}"
+    return f"{count / 1000:.1f} {_SIZE_UNITS[-1]}"
+
+
+def rate(per_second: float, unit: str) -> str:
+    """'12.3 photos/s'; a byte rate is a size per second ('4.2 MB/s')."""
+    if unit == "B":
+        return f"{size(per_second)}/s"
+    return f"{per_second:.1f} {unit}/s"
