@@ -61,7 +61,7 @@ def test_tiny_vit_folder_runs_through_the_real_loader(tiny_folder: Path) -> None
     texts = model.embed_texts(["a dog on the beach", "zebra crossing"])
     assert images.shape == (3, 16) and texts.shape == (2, 16)
     assert np.allclose(np.linalg.norm(images, axis=1), 1.0, atol=1e-5)
-    assert model.batch_size >= 1
+    assert model.loaded_report is not None and model.batch_size_for(model.loaded_report) >= 1
     facts = bench_facts(tiny_folder)
     assert facts["image_macs_counted"] == facts["image_macs"] == TINY.image_macs()
 
@@ -73,7 +73,7 @@ def test_counted_macs_match_the_formula_for_other_shapes() -> None:
 
 def _feed_lengths(model: ClipModel) -> list[int]:
     """Record the sequence length of every text tower run."""
-    tower = model.text_tower
+    tower = model.load_text_tower()
     lengths: list[int] = []
     run = tower.run
 
@@ -87,7 +87,7 @@ def _feed_lengths(model: ClipModel) -> list[int]:
 
 def _full_context(model: ClipModel, text: str) -> np.ndarray:
     ids, _ = model.tokenize([text])
-    raw = model.text_tower.session.run(["text_embeds"], {"input_ids": ids})[0]
+    raw = model.load_text_tower().session.run(["text_embeds"], {"input_ids": ids})[0]
     return np.asarray(raw / np.linalg.norm(raw, axis=1, keepdims=True))
 
 
@@ -153,9 +153,9 @@ def test_fp16_image_tower_gives_float32_vectors(
 ) -> None:
     folder = _copy_with(tiny_folder, tmp_path / "fp16", "vision_model.onnx", _fp16_vision())
     model = ClipModel.from_path(folder, device="cpu")
-    assert model.image_tower.inputs[0].dtype == np.float16
+    assert model.load_image_tower().inputs[0].dtype == np.float16
     if bound:
-        model.image_tower.bind_device = "cpu"  # the CUDA path's code, on the CPU provider
+        model.load_image_tower().bind_device = "cpu"  # the CUDA path's code, on the CPU provider
     pixels = np.random.default_rng(2).random((4, 3, 32, 32), dtype=np.float32)
     vectors = model.embed_image_tensors(pixels)
     assert vectors.dtype == np.float32 and vectors.shape == (4, 16)
@@ -164,10 +164,10 @@ def test_fp16_image_tower_gives_float32_vectors(
 
 def test_iobinding_gives_what_a_plain_run_gives(tiny_folder: Path) -> None:
     model = ClipModel.from_path(tiny_folder, device="cpu")
-    assert model.image_tower.bind_device is None  # CPU sessions run plainly
+    assert model.load_image_tower().bind_device is None  # CPU sessions run plainly
     pixels = np.random.default_rng(3).random((5, 3, 32, 32), dtype=np.float32)
     plain = model.embed_image_tensors(pixels)
-    model.image_tower.bind_device = "cpu"
+    model.load_image_tower().bind_device = "cpu"
     assert np.allclose(model.embed_image_tensors(pixels), plain, atol=1e-6)
 
 

@@ -68,6 +68,7 @@ def test_catalog_facts_in_lumen_json_apply_to_the_folder(tmp_path: Path) -> None
     spec = read_model_folder(folder)
     assert spec.context_length == 52 and spec.preprocess.resize_mode == "squash"
     model = ClipModel(spec, device="cpu")
-    assert model.batch_size == 3, "the catalog's CPU batch replaces the heuristic's 8"
+    cpu = model.load_image_tower().report
+    assert model.batch_size_for(cpu) == 3, "the catalog's CPU batch replaces the heuristic's 8"
     assert model.tokenize(["a photo"])[0].shape == (1, 52)
-    assert ClipModel(spec, device="cpu", batch_size=5).batch_size == 5
+    assert ClipModel(spec, device="cpu", batch_size=5).batch_size_for(cpu) == 5

@@ -93,7 +93,8 @@ def test_catalog_download_installs_a_verified_model(
     assert not download_staging(models, "clip-vit-b-32").exists()
     assert [m.name for m in ModelRegistry(models).installed()] == ["clip-vit-b-32"]
     model = ClipModel.from_path(folder, device="cpu")
-    assert model.folder.batch_sizes == {"gpu": 256, "cpu": 8} and model.batch_size == 8
+    assert model.folder.batch_sizes == {"gpu": 256, "cpu": 8}
+    assert model.batch_size_for(model.load_image_tower().report) == 8
     assert model.embed_texts(["red"]).argmax() == 0
     # Progress: bytes only grow, the last download report is complete, then the install step.
     downloads = [p for p in seen if p.stage == "download"]

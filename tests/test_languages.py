@@ -47,8 +47,8 @@ def test_chinese_query_is_tokenised_by_bert_wordpiece_through_the_text_path(
     assert ids[0, : len(expected)].tolist() == expected
     assert set(ids[0, len(expected) :].tolist()) == {0}, "padded with [PAD] = 0"
     assert mask[0].tolist() == [1] * len(expected) + [0] * (CHINESE_CONTEXT - len(expected))
-    assert [i.name for i in model.text_tower.inputs] == ["input_ids", "attention_mask"]
-    assert model.text_tower.inputs[0].shape[1] == CHINESE_CONTEXT
+    assert [i.name for i in model.load_text_tower().inputs] == ["input_ids", "attention_mask"]
+    assert model.load_text_tower().inputs[0].shape[1] == CHINESE_CONTEXT
     vector = model.embed_texts([QUERY])[0]
     assert int(vector.argmax()) == colour_index("red") and vector.max() == pytest.approx(1.0)
     # A long query is cut at the context, keeping the closing [SEP].

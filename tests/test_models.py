@@ -65,11 +65,12 @@ def test_tensor_names_dtypes_and_batching_come_from_the_session(
 ) -> None:
     immich = ClipModel.from_path(model_dirs["random-immich"], device="cpu")
     hf = ClipModel.from_path(model_dirs["random-hf"], device="cpu")
-    assert immich.image_tower.fixed_batch == 1 and hf.image_tower.fixed_batch is None
-    assert immich.text_tower.inputs[0].dtype == np.int32
-    assert [i.name for i in hf.text_tower.inputs] == ["input_ids", "attention_mask"]
-    assert hf.text_tower.inputs[0].dtype == np.int64
-    assert hf.image_tower.output == "image_embeds" and immich.image_tower.output == "embedding"
+    immich_image, hf_image = immich.load_image_tower(), hf.load_image_tower()
+    assert immich_image.fixed_batch == 1 and hf_image.fixed_batch is None
+    assert immich.load_text_tower().inputs[0].dtype == np.int32
+    assert [i.name for i in hf.load_text_tower().inputs] == ["input_ids", "attention_mask"]
+    assert hf.load_text_tower().inputs[0].dtype == np.int64
+    assert hf_image.output == "image_embeds" and immich_image.output == "embedding"
     pixels = np.random.default_rng(0).normal(size=(5, 3, 224, 224)).astype(np.float32)
     batched = immich.embed_image_tensors(pixels)  # fixed batch 1: fed one row at a time
     assert batched.shape == (5, 16)
@@ -240,10 +241,21 @@ def test_provider_choice_and_device_report(model_dirs: dict[str, Path]) -> None:
     with pytest.raises(ProviderError, match="not part of the installed ONNX Runtime"):
         providers.requested_providers("coreml", ["CPUExecutionProvider"])
     model = ClipModel.from_path(model_dirs["random-hf"], device="cpu")
-    report = model.report
+    report = model.load_image_tower().report
     assert report.active == ["CPUExecutionProvider"]
     assert report.summary() == "CPU" and report.fallback_reason is None
     assert report.runtime_version == ort.__version__
+
+
+def test_towers_load_only_when_asked(model_dirs: dict[str, Path]) -> None:
+    """Reading the report never loads a tower; loading is explicit and idempotent."""
+    model = ClipModel.from_path(model_dirs["random-hf"], device="cpu", batch_size=3)
+    assert model.loaded_report is None and not model._towers
+    text = model.load_text_tower()
+    assert model.loaded_report is text.report and set(model._towers) == {"text"}
+    image = model.load_image_tower()
+    assert model.load_image_tower() is image and model.loaded_report is image.report
+    assert model.batch_size_for(image.report) == 3
 
 
 @cuda_build_without_gpu
@@ -251,7 +263,7 @@ def test_silent_cuda_fallback_is_caught_and_explained(
     model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    report = ClipModel.from_path(model_dirs["random-hf"], device="cuda").report
+    report = ClipModel.from_path(model_dirs["random-hf"], device="cuda").load_image_tower().report
     assert report.requested[0] == "CUDAExecutionProvider"
     assert report.active == ["CPUExecutionProvider"]
     assert report.fallback_reason and "no NVIDIA driver" in report.fallback_reason
@@ -265,7 +277,7 @@ def test_auto_on_a_machine_without_gpu_says_why_at_info(
     model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    report = ClipModel.from_path(model_dirs["random-hf"], device="auto").report
+    report = ClipModel.from_path(model_dirs["random-hf"], device="auto").load_image_tower().report
     assert report.requested == ["CPUExecutionProvider"]
     assert report.summary().startswith("CPU — CUDA unavailable: no NVIDIA driver")
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

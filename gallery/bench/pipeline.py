@@ -243,11 +243,11 @@ def _measure(
     say("loading the model")
     model = settings.make()
     started = time.perf_counter()
-    report = model.report  # loads the image tower: once per app session, timed on its own
+    report = model.load_image_tower().report  # once per app session, timed on its own
+    batch = model.batch_size_for(report)
     size = model.folder.preprocess.size
-    model.embed_image_tensors(np.zeros((model.batch_size, 3, size, size), dtype=np.float32))
+    model.embed_image_tensors(np.zeros((batch, 3, size, size), dtype=np.float32))
     load_seconds = time.perf_counter() - started
-    batch = model.batch_size
     say(f"before the pipeline: model alone at batch {batch}, decode on one thread")
     # At the pipeline's own batch, so the arena holds no more than the pipeline needs and the
     # RSS measured next is the app's alone.
@@ -283,7 +283,7 @@ def _measure(
     return {
         "provider": report.provider,
         "device": report.summary(),
-        "batch_size": model.batch_size,
+        "batch_size": batch,
         "threads": settings.threads,
         "decode_threads": pipeline["decode_threads"],
         "model_load_seconds": load_seconds,

@@ -196,8 +196,8 @@ class Indexer:
         summary = IndexSummary(model=self.model.name, decode_threads=self.decode_threads)
         timings = {"scan": 0.0, "decode": 0.0, "encode": 0.0, "write": 0.0}
         store = self.library.store
-        report = self.model.report  # loads the image tower once, before the clock of the batches
-        batch_size = self.model.batch_size
+        report = self.model.load_image_tower().report  # before the clock of the batches
+        batch_size = self.model.batch_size_for(report)
         summary.device, summary.batch_size = report.summary(), batch_size
         index = self.library.vector_index(self.model.name, self._dim())
         log.info(
@@ -338,7 +338,7 @@ class Indexer:
         with ThreadPoolExecutor(
             self.decode_threads,
             thread_name_prefix="decode",
-            initializer=None if self.model.report.on_gpu else yield_to_inference,
+            initializer=None if self.model.load_image_tower().report.on_gpu else yield_to_inference,
         ) as pool:
             try:
                 while True:

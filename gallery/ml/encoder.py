@@ -48,6 +48,14 @@ def l2_normalise(vectors: FloatArray) -> FloatArray:
     return out
 
 
+def _inconsistent(name: str, detail: str) -> ModelError:
+    """Image and text vectors from towers that do not share one space cannot be compared."""
+    return ModelError(
+        f"The model {name} is inconsistent: {detail}.",
+        "Image and text vectors must share one space; re-import a matching pair.",
+    )
+
+
 @dataclass(frozen=True)
 class _Input:
     name: str
@@ -137,7 +145,8 @@ class OnnxTower:
 
 
 class ClipModel:
-    """A CLIP-style model from a folder; each tower loads on first use and stays loaded."""
+    """A CLIP-style model from a folder. A tower loads on an explicit `load_*_tower` call or
+    the first embedding that needs it, never on reading an attribute, and stays loaded."""
 
     def __init__(
         self,
@@ -174,10 +183,10 @@ class ClipModel:
         if tower.dim is None:
             return
         if self.dim is not None and tower.dim != self.dim:
-            raise ModelError(
-                f"The model {self.name} is inconsistent: its {which} tower gives "
-                f"{tower.dim}-d vectors but the rest of the model uses {self.dim}-d.",
-                "Image and text vectors must share one space; re-import a matching pair.",
+            raise _inconsistent(
+                self.name,
+                f"its {which} tower gives {tower.dim}-d vectors but the rest of the model "
+                f"uses {self.dim}-d",
             )
         self.dim = tower.dim
 
@@ -193,25 +202,28 @@ class ClipModel:
                 self._towers[which] = tower
             return tower
 
-    @property
-    def image_tower(self) -> OnnxTower:
+    def load_image_tower(self) -> OnnxTower:
+        """Idempotent and thread-safe: seconds the first time, free after."""
         return self._tower("image", self.folder.visual, _IMAGE_OUTPUTS)
 
-    @property
-    def text_tower(self) -> OnnxTower:
+    def load_text_tower(self) -> OnnxTower:
+        """Idempotent and thread-safe: seconds the first time, free after."""
         return self._tower("text", self.folder.textual, _TEXT_OUTPUTS)
 
     @property
-    def report(self) -> DeviceReport:
-        return self.image_tower.report
+    def loaded_report(self) -> DeviceReport | None:
+        """The device of a tower already loaded (image first); None before either loads.
 
-    @property
-    def batch_size(self) -> int:
+        Read without the lock, so it never waits on a tower that is loading (a dict read is
+        atomic)."""
+        tower = self._towers.get("image") or self._towers.get("text")
+        return None if tower is None else tower.report
+
+    def batch_size_for(self, report: DeviceReport) -> int:
+        """The batch for `report`'s device class; the caller passes the report, so asking
+        never loads a tower."""
         return choose_batch_size(
-            self.folder.vision,
-            self.report.device_class,
-            self._batch_override,
-            self.folder.batch_sizes,
+            self.folder.vision, report.device_class, self._batch_override, self.folder.batch_sizes
         )
 
     def validate(self) -> None:
@@ -222,17 +234,15 @@ class ClipModel:
         image = self.embed_image_tensors(probe)
         text = self.embed_texts(["a photo"])
         if image.shape[1] != text.shape[1]:
-            raise ModelError(
-                f"The model {self.name} is inconsistent: image vectors are {image.shape[1]}-d, "
-                f"text vectors {text.shape[1]}-d.",
-                "Image and text vectors must share one space; re-import a matching pair.",
+            raise _inconsistent(
+                self.name, f"image vectors are {image.shape[1]}-d, text vectors {text.shape[1]}-d"
             )
 
     def embed_image_tensors(
         self, batch: FloatArray, on_retry: Callable[[int], None] | None = None
     ) -> FloatArray:
         """Embed NCHW pixels; on an allocation failure halve the batch and retry the same rows."""
-        tower = self.image_tower
+        tower = self.load_image_tower()
         name = tower.inputs[0].name
         dtype = tower.inputs[0].dtype
         step = len(batch)
@@ -272,12 +282,12 @@ class ClipModel:
         return self._tokenizer
 
     def tokenize(self, texts: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        return self._tokenizer_for(self.text_tower).encode(texts)
+        return self._tokenizer_for(self.load_text_tower()).encode(texts)
 
     def embed_texts(self, texts: list[str]) -> FloatArray:
         """Text vectors. Padding past the longest text is cut off where the graph allows it and
         it changes nothing: a query costs its own length, not the whole context."""
-        tower = self.text_tower
+        tower = self.load_text_tower()
         ids, mask = self._tokenizer_for(tower).encode(texts)
         if self._padding_is_free(tower):
             used = max(1, int(mask.sum(axis=1).max()))
@@ -332,8 +342,6 @@ class ClipModel:
         if self.dim is None:
             self.dim = int(vectors.shape[1])
         elif vectors.shape[1] != self.dim:
-            raise ModelError(
-                f"The model {self.name} is inconsistent: it gave {vectors.shape[1]}-d vectors "
-                f"where {self.dim}-d were expected.",
-                "Image and text vectors must share one space; re-import a matching pair.",
+            raise _inconsistent(
+                self.name, f"it gave {vectors.shape[1]}-d vectors where {self.dim}-d were expected"
             )
