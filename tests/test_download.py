@@ -19,7 +19,7 @@ import numpy as np
 import onnx
 import pytest
 
-from gallery.errors import Cancelled, ModelError
+from gallery.errors import Action, Cancelled, ModelError, Remedy
 from gallery.ml.catalog import CATALOG_PATH, load_catalog
 from gallery.ml.download import (
     DiskFullError,
@@ -234,13 +234,16 @@ def test_not_found_and_offline_errors_say_what_to_do(
         RemoteNotFoundError, match=r"onnx/text_model\.onnx was not found in"
     ) as missing:
         download_model(tmp_path, catalog_plan("clip-vit-b-32"))
-    assert "--revision" in missing.value.hint
-    with pytest.raises(RemoteNotFoundError, match="revision 'v9'"):
+    assert Remedy(Action.CHOOSE_REVISION) in missing.value.remedies
+    assert Remedy(Action.CHOOSE_PRECISION) in missing.value.remedies
+    with pytest.raises(RemoteNotFoundError, match="revision 'v9'") as revision:
         HubRepo(REPO_ID, "v9").list_files()
+    assert revision.value.remedies == (Remedy(Action.CHOOSE_REVISION),)
     offline = closed_port_url()
     with pytest.raises(OfflineError, match=f"Cannot reach {offline}") as error:
         download_model(tmp_path, catalog_plan("clip-vit-b-32"), endpoint=offline)
-    assert "HF_ENDPOINT" in error.value.hint and "gallery models import" in error.value.hint
+    assert "HF_ENDPOINT" in error.value.hint
+    assert error.value.remedies == (Remedy(Action.IMPORT_MODEL),)
 
 
 def test_a_missing_optional_file_is_skipped(hub: HubServer, hf_repo: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gallery.errors import Cancelled, LibraryBusy
+from gallery.errors import Action, Cancelled, LibraryBusy, Remedy
 from gallery.library.library import Library
 from gallery.library.lock import WriterLock
 from gallery.library.store import ScannedFile
@@ -29,7 +29,7 @@ def test_second_writer_is_refused_with_the_owners_pid(tmp_path: Path) -> None:
         second.acquire("indexing this library")
     message = str(info.value)
     assert f"Another Lumen Gallery is indexing this library (pid {os.getpid()}, since" in message
-    assert "--wait" in message
+    assert info.value.remedies == (Remedy(Action.WAIT_FOR_INDEXER),)
     with pytest.raises(LibraryBusy):
         first.acquire("indexing this library")  # not re-entrant: one run per library object
     first.release()

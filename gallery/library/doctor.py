@@ -1,4 +1,4 @@
-"""`gallery doctor --check / --repair`: is the library whole, and do its vector indexes agree?
+"""Check and repair the library: is it whole, and do its vector indexes agree?
 
 SQLite is the truth. A check runs SQLite's integrity check, looks for rows that belong to
 nothing (orphans) and vectors of the wrong size, and compares the live labels of every saved
@@ -23,7 +23,7 @@ from gallery.paths import AppPaths
 
 log = logging.getLogger(__name__)
 
-REBUILD = "--repair rebuilds it from the library"
+REBUILD = "a repair rebuilds it from the library"
 
 # (what is wrong, the rows to delete): each query selects rows no part of the app can use.
 _ORPHANS = (
@@ -41,7 +41,7 @@ _ORPHANS = (
 @dataclass(frozen=True)
 class Problem:
     what: str
-    fix: str  # what --repair does about it, or what the user must do
+    fix: str  # what a repair does about it, or what the user must do
     repairable: bool = True
 
 
@@ -60,7 +60,7 @@ class Report:
 
 
 def check(paths: AppPaths) -> Report:
-    """What is wrong with the library and what --repair would do about it; fixes nothing."""
+    """What is wrong with the library and what a repair would do about it; fixes nothing."""
     report = Report()
     if not paths.library_db.exists():
         report.notes.append(f"There is no library yet at {paths.library_db}.")
@@ -159,7 +159,7 @@ def _sqlite_problems(store: Store) -> list[Problem]:
         problems.append(
             Problem(
                 f"The library database failed its integrity check: {'; '.join(damage[:3])}",
-                "--repair rebuilds the database's indexes; if that is not enough, restore "
+                "a repair rebuilds the database's indexes; if that is not enough, restore "
                 "library.sqlite3 from a backup",
             )
         )
@@ -167,7 +167,7 @@ def _sqlite_problems(store: Store) -> list[Problem]:
     for what, rows in _ORPHANS:
         count = int(store.db.execute(f"SELECT COUNT(*) FROM {rows}").fetchone()[0])
         if count:
-            problems.append(Problem(f"{count} {what}", "--repair deletes them"))
+            problems.append(Problem(f"{count} {what}", "a repair deletes them"))
     return problems
 
 
@@ -201,7 +201,7 @@ def _index_problems(store: Store, paths: AppPaths, name: str) -> list[Problem]:
 def _leftovers(paths: AppPaths, store: Store) -> list[str]:
     """Harmless files worth mentioning: interrupted saves and indexes of unknown models."""
     notes = [
-        f"{tmp.name} is left over from an interrupted save; --repair removes it."
+        f"{tmp.name} is left over from an interrupted save; a repair removes it."
         for tmp in sorted(paths.indexes.glob("*.tmp"))
     ]
     known = {index_file_name(name) for _, name, _ in _models(store)}

@@ -1,7 +1,8 @@
 """The ways a disk fails under the library, as `LibraryError`s that say what to do.
 
-A full disk, a read-only folder or a damaged database is not a bug: the user gets one message
-and a hint, and the raw error goes to the log through the exception chain.
+A full disk, a read-only folder or a damaged database is not a bug: the user gets one message,
+a hint and the remedies (check or repair the library), and the raw error goes to the log
+through the exception chain.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from gallery.errors import LibraryError
+from gallery.errors import Action, LibraryError, Remedy
 
 KEPT = "everything indexed so far is kept"
+CHECK = (Remedy(Action.CHECK_LIBRARY),)
+CHECK_AND_REPAIR = (Remedy(Action.CHECK_LIBRARY), Remedy(Action.REPAIR_LIBRARY))
 
 _FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 _READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
@@ -44,7 +47,8 @@ def os_error(exc: OSError, folder: Path, doing: str) -> LibraryError:
         return read_only(folder, doing)
     return LibraryError(
         f"Could not {doing} in {folder}: {exc.strerror or exc}.",
-        f"Check the disk, then run 'gallery doctor --check'; {KEPT}.",
+        f"Check the disk, then check the library; {KEPT}.",
+        CHECK,
     )
 
 
@@ -63,8 +67,8 @@ def sqlite_error(exc: sqlite3.Error, db: Path) -> LibraryError | None:
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return LibraryError(
             f"The library database {db} is damaged ({exc}).",
-            "Run 'gallery doctor --check' to see what is wrong and 'gallery doctor --repair' to "
-            "fix what can be fixed.",
+            "A check shows what is wrong, and a repair fixes what can be fixed.",
+            CHECK_AND_REPAIR,
         )
     if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return LibraryError(
@@ -72,3 +76,12 @@ def sqlite_error(exc: sqlite3.Error, db: Path) -> LibraryError | None:
             f"Check that the disk is connected and healthy, then run again; {KEPT}.",
         )
     return None
+
+
+def unopenable(exc: sqlite3.DatabaseError, db: Path) -> LibraryError:
+    """The library database failed to open for a reason `sqlite_error` does not know."""
+    return LibraryError(
+        f"The library database {db} cannot be opened: {exc}.",
+        "A check of the library says more.",
+        CHECK,
+    )

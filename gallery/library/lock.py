@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from gallery.errors import Cancelled, LibraryBusy
+from gallery.errors import Action, Cancelled, LibraryBusy, Remedy
 from gallery.library import faults
 
 LOCK_FILE_NAME = "library.lock"
@@ -160,5 +160,6 @@ class WriterLock:
             message = f"Another Lumen Gallery is {owner.task} ({owner.describe()})."
         return LibraryBusy(
             message,
-            "Wait for it to finish and try again ('gallery index --wait SECONDS' waits for it).",
+            "Wait for it to finish and try again.",
+            (Remedy(Action.WAIT_FOR_INDEXER),),
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from gallery.errors import UserError
+from gallery.errors import Action, Remedy, UserError
 from gallery.library.library import Library
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
@@ -76,7 +77,8 @@ class Searcher:
         if file_id is None or vector is None:
             raise UserError(
                 f"{path} is not indexed with the model {self.model.name}.",
-                "Index its folder first with 'gallery index'.",
+                "Index its folder first.",
+                (Remedy(Action.INDEX_FOLDER, str(Path(path).parent)),),
             )
         pairs = index.query(vector, k + 1)
         return [hit for hit in self._hits(pairs) if hit.file_id != file_id][:k]

@@ -131,10 +131,7 @@ class Store:
             self.db = self._connect()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise faults.sqlite_error(exc, path) or LibraryError(
-                f"The library database {path} cannot be opened: {exc}.",
-                "Run 'gallery doctor --check' for details.",
-            ) from exc
+            raise faults.sqlite_error(exc, path) or faults.unopenable(exc, path) from exc
 
     def _connect(self) -> sqlite3.Connection:
         """Read-write in WAL mode; read-only when its folder cannot be written, so a library on

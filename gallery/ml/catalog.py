@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from gallery.errors import ModelError, ModelNotFoundError
+from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
 
 #: `models/` of the source checkout: the catalog, and model folders dropped there by hand.
 SOURCE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -67,6 +67,7 @@ class CatalogModel:
             raise ModelError(
                 f"The model {self.name} has no {chosen!r} precision.",
                 f"Choose one of: {', '.join(self.precisions)}.",
+                (Remedy(Action.CHOOSE_PRECISION),),
             )
         return self.common_files + self.precisions[chosen]
 
@@ -97,8 +98,9 @@ class Catalog:
                 return model
         raise ModelNotFoundError(
             f"The catalog has no model named {name!r}.",
-            f"Known models: {', '.join(m.name for m in self.models)}; or download any "
-            "repository in a supported layout with 'gallery models download --repo OWNER/NAME'.",
+            f"Known models: {', '.join(m.name for m in self.models)}. Any Hugging Face "
+            "repository in a supported layout can be downloaded too.",
+            (Remedy(Action.LIST_MODELS), Remedy(Action.DOWNLOAD_MODEL)),
         )
 
 
@@ -201,7 +203,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
     except (OSError, ValueError) as exc:
         raise ModelError(
             f"The model catalog {path} cannot be read: {exc}.",
-            "Reinstall Lumen Gallery, or import a model folder with 'gallery models import DIR'.",
+            "Reinstall Lumen Gallery, or import a model folder.",
+            (Remedy(Action.IMPORT_MODEL),),
         ) from exc
     top = _Reader(raw, "the top level")
     models = tuple(_model(item, i) for i, item in enumerate(top.get("models", list)))

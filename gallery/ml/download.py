@@ -49,7 +49,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
-from gallery.errors import Cancelled, ModelError
+from gallery.errors import Action, Cancelled, ModelError, Remedy
 from gallery.ml.catalog import ModelFile
 from gallery.ml.model_files import sha256_file
 
@@ -227,14 +227,15 @@ class HubRepo:
         except OfflineModeIsEnabled as exc:
             raise OfflineError(
                 f"Downloads are switched off (HF_HUB_OFFLINE is set): cannot fetch {what}.",
-                "Unset HF_HUB_OFFLINE, or import a local folder with 'gallery models import DIR'.",
+                "Unset HF_HUB_OFFLINE, or import a local model folder.",
+                (Remedy(Action.IMPORT_MODEL),),
             ) from exc
         except (httpx2.ConnectError, httpx2.ProxyError, httpx2.ConnectTimeout) as exc:
             raise OfflineError(
                 f"Cannot reach {self.endpoint} to fetch {what}: {_said(exc)}.",
                 "Check your connection or proxy (HTTPS_PROXY), or set HF_ENDPOINT to a mirror "
-                "(for example https://hf-mirror.com); or import a local folder with "
-                "'gallery models import DIR'.",
+                "(for example https://hf-mirror.com); or import a local model folder.",
+                (Remedy(Action.IMPORT_MODEL),),
             ) from exc
         except RepositoryNotFoundError as exc:
             raise RemoteNotFoundError(
@@ -245,12 +246,14 @@ class HubRepo:
         except RevisionNotFoundError as exc:
             raise RemoteNotFoundError(
                 f"The revision {self.revision!r} of {self.repo} was not found on {self.endpoint}.",
-                "Check the branch, tag or commit given with --revision.",
+                "Check the branch, tag or commit.",
+                (Remedy(Action.CHOOSE_REVISION),),
             ) from exc
         except RemoteEntryNotFoundError as exc:
             raise RemoteNotFoundError(
                 f"{what} was not found in {where} (HTTP 404).",
-                "The repository may have changed; try another --revision or --precision.",
+                "The repository may have changed; try another revision or precision.",
+                (Remedy(Action.CHOOSE_REVISION), Remedy(Action.CHOOSE_PRECISION)),
             ) from exc
         except GatedRepoError as exc:
             raise DownloadError(

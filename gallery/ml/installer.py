@@ -21,7 +21,7 @@ from typing import Any
 import onnx
 from onnx.external_data_helper import ExternalDataInfo, uses_external_data
 
-from gallery.errors import ModelError
+from gallery.errors import Action, ModelError, Remedy
 from gallery.ml.catalog import Catalog, ModelFile, RepoLayout, load_catalog
 from gallery.ml.download import (
     DiskFullError,
@@ -125,7 +125,9 @@ def repo_plan(
     chosen = precision or ("fp32" if "fp32" in available else available[0])
     if chosen not in available:
         raise ModelError(
-            f"{hub.repo} has no {chosen!r} precision.", f"Choose one of: {', '.join(available)}."
+            f"{hub.repo} has no {chosen!r} precision.",
+            f"Choose one of: {', '.join(available)}.",
+            (Remedy(Action.CHOOSE_PRECISION),),
         )
     suffix = PRECISION_SUFFIXES[chosen]
     towers = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from gallery.errors import ModelError
+from gallery.errors import Action, ModelError, Remedy
 from gallery.ml.model_files import marker_problem, read_facts
 
 Layout = Literal["immich", "hf"]
@@ -20,6 +20,7 @@ ResizeMode = Literal["shortest", "squash"]
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
+_IMPORT = (Remedy(Action.IMPORT_MODEL),)  # a model folder's files are unusable: install it anew
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,12 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise ModelError(
             f"The model file {path} cannot be read: {exc}.",
             "Re-download or re-import the model.",
+            _IMPORT,
         ) from exc
     if not isinstance(data, dict):
-        raise ModelError(f"The model file {path} is not a JSON object.", "Re-import the model.")
+        raise ModelError(
+            f"The model file {path} is not a JSON object.", "Re-import the model.", _IMPORT
+        )
     return data
 
 
@@ -88,6 +92,7 @@ def _require(files: list[Path], folder: Path, layout: str) -> None:
             f"The model folder {folder} ({layout} layout) is incomplete: missing "
             f"{', '.join(missing)}.",
             "Download the model again or import a complete folder.",
+            _IMPORT,
         )
 
 
@@ -256,7 +261,8 @@ def read_model_folder(folder: Path) -> ModelFolder:
     if problem is not None:
         raise ModelError(
             f"The model folder {folder} is incomplete or damaged: {problem}.",
-            f"Download it again with 'gallery models download {folder.name}', or re-import it.",
+            "Download it again, or re-import it.",
+            (Remedy(Action.DOWNLOAD_MODEL, folder.name), Remedy(Action.IMPORT_MODEL)),
         )
     layout = detect_layout(folder)
     if layout == "immich":

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from gallery.errors import ModelError, ModelNotFoundError
+from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
 from gallery.ml.catalog import SOURCE_MODELS_DIR as SOURCE_MODELS_DIR
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_files import (
@@ -104,26 +104,32 @@ class ModelRegistry:
             if wanted in damaged:
                 raise ModelError(
                     f"The model {wanted} is incomplete or damaged: {damaged[wanted].problem}.",
-                    f"Download it again with 'gallery models download {wanted}', or re-import "
-                    "its folder with 'gallery models import DIR'.",
+                    "Install it again: download it or re-import its folder.",
+                    (Remedy(Action.DOWNLOAD_MODEL, wanted), Remedy(Action.IMPORT_MODEL)),
                 )
             if wanted not in models:
                 known = ", ".join(models) or "none"
                 raise ModelNotFoundError(
                     f"No installed model named {wanted!r} (installed: {known}).",
-                    "Run 'gallery models list' or import one with 'gallery models import DIR'.",
+                    "Check the name against the models there are, or import one.",
+                    (Remedy(Action.LIST_MODELS), Remedy(Action.IMPORT_MODEL)),
                 )
             return read_model_folder(models[wanted].path)
         if not models:
             raise ModelNotFoundError(
                 "No model is installed.",
-                "Download one with 'gallery models download NAME' (see 'gallery models list'), "
-                "or import a model folder with 'gallery models import DIR'.",
+                "Download one from the catalog, or import a model folder.",
+                (
+                    Remedy(Action.DOWNLOAD_MODEL),
+                    Remedy(Action.LIST_MODELS),
+                    Remedy(Action.IMPORT_MODEL),
+                ),
             )
         if len(models) > 1:
             raise ModelNotFoundError(
                 f"Several models are installed ({', '.join(models)}); say which one.",
-                "Pass --model NAME, or set a default model in the settings.",
+                "Choose one, or set a default model in the settings.",
+                (Remedy(Action.CHOOSE_MODEL),),
             )
         return read_model_folder(next(iter(models.values())).path)
 
@@ -162,7 +168,9 @@ class ModelRegistry:
                     "Delete that folder yourself if you no longer want it.",
                 )
             raise ModelNotFoundError(
-                f"No installed model named {name!r}.", "Run 'gallery models list'."
+                f"No installed model named {name!r}.",
+                "Check the name against the installed models.",
+                (Remedy(Action.LIST_MODELS),),
             )
         for folder in (target, partial):
             if folder.is_dir():

@@ -12,11 +12,12 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Tokenizer
 
-from gallery.errors import ModelError
+from gallery.errors import Action, ModelError, Remedy
 
 IntArray = npt.NDArray[np.int64]
 DEFAULT_CONTEXT = 77
 _PAD_FALLBACKS = ("<|endoftext|>", "[PAD]", "<pad>")
+_IMPORT = (Remedy(Action.IMPORT_MODEL),)
 
 
 class TextTokenizer:
@@ -25,14 +26,16 @@ class TextTokenizer:
             self._tok = Tokenizer.from_file(str(path))
         except Exception as exc:  # the library raises a bare Exception on bad files
             raise ModelError(
-                f"The tokenizer {path} cannot be loaded: {exc}.", "Re-import the model."
+                f"The tokenizer {path} cannot be loaded: {exc}.", "Re-import the model.", _IMPORT
             ) from exc
         self.context_length = context_length
         candidates = ([pad_token] if pad_token else []) + list(_PAD_FALLBACKS)
         found = [(t, self._tok.token_to_id(t)) for t in candidates]
         pad = next(((t, i) for t, i in found if i is not None), None)
         if pad is None:
-            raise ModelError(f"The tokenizer {path} has no padding token.", "Re-import the model.")
+            raise ModelError(
+                f"The tokenizer {path} has no padding token.", "Re-import the model.", _IMPORT
+            )
         self.pad_token, self.pad_id = pad
         self._tok.no_padding()
         self._tok.enable_truncation(max_length=context_length)
