@@ -54,7 +54,7 @@ def test_download_the_default_model_from_the_app_and_search(
 ) -> None:
     hub.add_repo(DEFAULT_REPO, model_dirs["colour-hf"])
     assert window.model is None
-    dialog = window.download_model("clip-vit-b-32")  # modal until the worker is done
+    dialog = window.models.download_model("clip-vit-b-32")  # modal until the worker is done
     assert dialog.error is None and dialog.installed is not None
     assert window.model is not None and window.model.name == "clip-vit-b-32"
     assert dialog.bar.value() == dialog.bar.maximum() > 0
@@ -63,7 +63,7 @@ def test_download_the_default_model_from_the_app_and_search(
         solid_colour_image(photos / f"{colour}.jpg", colour)
     window.add_folders([photos])
     qtbot.waitUntil(
-        lambda: not window.indexing and window.photo_model.rowCount() == 3, timeout=30_000
+        lambda: not window.indexer.running and window.photo_model.rowCount() == 3, timeout=30_000
     )
     window.search.setText("green")
     qtbot.waitUntil(
@@ -90,8 +90,8 @@ def test_offline_download_says_so_and_installs_nothing(
     dialog = DownloadDialog(window.paths.models, "clip-vit-b-32", window)
     dialog.exec()
     assert dialog.offline and dialog.installed is None
-    assert dialog.error is not None and "Cannot reach" in dialog.error
-    assert "import a local folder" in dialog.error
+    assert dialog.error_message is not None and "Cannot reach" in dialog.error_message
+    assert "File > Import Model Folder…" in dialog.error_message
     assert ModelRegistry(window.paths.models).installed() == []
 
 
@@ -101,18 +101,18 @@ def test_switching_models_counts_what_is_left_and_deletes_an_old_index(
     registry = ModelRegistry(window.paths.models)
     registry.import_folder(model_dirs["colour-hf"], "first")
     registry.import_folder(model_dirs["colour-immich"], "second")
-    assert window.use_model("first", ask=False)
+    assert window.models.use_model("first", ask=False)
     photos = tmp_path / "photos"
     for colour in ("red", "yellow", "white", "black"):
         solid_colour_image(photos / f"{colour}.png", colour)
     window.add_folders([photos])
     qtbot.waitUntil(
-        lambda: not window.indexing and window.photo_model.rowCount() == 4, timeout=30_000
+        lambda: not window.indexer.running and window.photo_model.rowCount() == 4, timeout=30_000
     )
 
-    dialog = window.show_models()
+    dialog = window.models.show_models()
     rows = {row.name: row for row in dialog.rows}
-    assert rows["first"].in_use and rows["first"].indexed == 4
+    assert rows["first"].default and rows["first"].indexed == 4
     assert rows["second"].installed and rows["second"].pending == 4
     assert "clip-vit-b-32" in rows and not rows["clip-vit-b-32"].installed
     dialog.select("second")
@@ -121,9 +121,9 @@ def test_switching_models_counts_what_is_left_and_deletes_an_old_index(
     _answer_message_box("Switch and Index Now")
     dialog.use.click()
     assert window.model is not None and window.model.name == "second"
-    qtbot.waitUntil(lambda: not window.indexing, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
     rows = {row.name: row for row in dialog.rows}
-    assert rows["second"].in_use and rows["second"].indexed == 4 and rows["second"].pending == 0
+    assert rows["second"].default and rows["second"].indexed == 4 and rows["second"].pending == 0
     assert rows["first"].indexed == 4, "switching keeps the old model's own index"
 
     dialog.select("first")

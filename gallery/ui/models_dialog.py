@@ -1,9 +1,8 @@
 """Models: which are installed, which one is in use, how far each has indexed the library;
-switch, download, delete an old index, remove a model. The main window does the work."""
+switch, download, delete an old index, remove a model. The rows are the same overview that
+`gallery models list` prints; `ModelActions` does the work."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
@@ -19,20 +18,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-@dataclass(frozen=True)
-class ModelRow:
-    name: str
-    title: str
-    languages: str
-    installed: bool
-    in_use: bool
-    indexed: int
-    pending: int
-    has_index: bool
-
+from gallery.library.model_overview import ModelEntry, ModelState
 
 _COLUMNS = ("Model", "Languages", "State", "Indexed", "Still to index")
+_STATES = {
+    ModelState.AVAILABLE: "not installed",
+    ModelState.INSTALLED: "installed",
+    ModelState.DAMAGED: "damaged",
+}
+
+
+def state_text(entry: ModelEntry) -> str:
+    """The overview's state as the dialog words it; the default installed model is "in use"."""
+    return "in use" if entry.default and entry.installed else _STATES[entry.state]
 
 
 class ModelsDialog(QDialog):
@@ -44,7 +42,7 @@ class ModelsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
-        self.rows: list[ModelRow] = []
+        self.rows: list[ModelEntry] = []
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setHorizontalHeaderLabels(_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -76,16 +74,15 @@ class ModelsDialog(QDialog):
         layout.addWidget(close)
         self.resize(760, 360)
 
-    def set_rows(self, rows: list[ModelRow]) -> None:
+    def set_rows(self, rows: list[ModelEntry]) -> None:
         selected = self.selected
         self.rows = rows
         self.table.setRowCount(len(rows))
         for i, row in enumerate(rows):
-            state = "in use" if row.in_use else "installed" if row.installed else "not installed"
             cells = (
                 row.title,
-                row.languages,
-                state,
+                ", ".join(row.languages),
+                state_text(row),
                 f"{row.indexed:,}",
                 f"{row.pending:,}" if row.installed or row.has_index else "—",
             )
@@ -104,7 +101,7 @@ class ModelsDialog(QDialog):
         self._update_buttons()
 
     @property
-    def selected(self) -> ModelRow | None:
+    def selected(self) -> ModelEntry | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
 
@@ -120,13 +117,15 @@ class ModelsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         row = self.selected
-        self.use.setEnabled(bool(row and row.installed and not row.in_use))
-        self.download.setEnabled(bool(row and not row.installed))
-        self.delete_index.setEnabled(bool(row and row.has_index and not row.in_use))
-        self.remove.setEnabled(bool(row and row.installed and not row.in_use))
+        self.use.setEnabled(bool(row and row.installed and not row.default))
+        self.download.setEnabled(bool(row and not row.installed and row.repo))
+        self.delete_index.setEnabled(bool(row and row.has_index and not row.default))
+        self.remove.setEnabled(bool(row and row.installed and not row.default))
         if row is None:
             self.note.clear()
-        elif row.installed and not row.in_use:
+        elif row.problem:
+            self.note.setText(f"This model cannot be used: {row.problem}")
+        elif row.installed and not row.default:
             self.note.setText(
                 f"Switching to {row.title} keeps your current index; "
                 f"{row.pending:,} photos still have to be indexed with it."

@@ -1,150 +1,97 @@
-"""Background workers (QObject moved to a QThread) that drive the Qt-free core.
+"""The one way the app runs work in the background: a QObject in a QThread, owned by a
+`WorkerThread` that starts it, forwards its outcome as signals and tears it down once.
 
-Signals carry results to the GUI thread; no widget is touched here. The indexer pauses and
-cancels between batches, where the core checks its events.
+A `Job` runs one function in its thread (index a library, download a model, check the
+library); the function gets the job itself to report progress and see a cancel. Its outcome
+arrives in the GUI thread as `finished(result)` or `failed(error)`, where the error is always a
+`GalleryError`: a `UserError` to show with its remedies, or `Cancelled`. A bug is logged with
+its traceback and forwarded as a `UserError` that points at the log. No widget is touched here.
+
+To add a background job: write a function `work(job) -> result`, wrap it in `Job(work, what)`,
+give the job to a `WorkerThread(job, name, parent)`, connect its signals, call `start()`, and
+call `stop()` in the `finished`/`failed` slot (and when the window closes).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from gallery.errors import GalleryError
-from gallery.library.indexer import Indexer, IndexProgress
-from gallery.library.library import Library
-from gallery.library.search import Searcher, SearchHit
-from gallery.library.store import PhotoRow
-from gallery.ml.encoder import ClipModel
+from gallery.errors import Cancelled, GalleryError, UserError
 
 log = logging.getLogger(__name__)
 
 
-class IndexWorker(QObject):
-    progress = Signal(object)  # IndexProgress
-    finished = Signal(object)  # IndexSummary
-    failed = Signal(str)
+class Job(QObject):
+    progress = Signal(object)  # whatever the function reports (IndexProgress, ...)
+    finished = Signal(object)  # the function's result
+    failed = Signal(object)  # a GalleryError: UserError or Cancelled
 
-    def __init__(
-        self,
-        library: Library,
-        model: ClipModel,
-        roots: Sequence[Path],
-        excluded: Sequence[str] = (),
-        threads: int | None = None,
-    ) -> None:
+    def __init__(self, work: Callable[[Job], object], what: str) -> None:
         super().__init__()
-        self.library = library
-        self.model = model
-        self.roots = list(roots)
-        self.excluded = list(excluded)
-        self.threads = threads
+        self.work = work
+        self.what = what  # "Indexing", "The download": names the job in the log and in errors
         self.cancel = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
 
     @Slot()
     def run(self) -> None:
         try:
-            indexer = Indexer(
-                self.library, self.model, decode_threads=self.threads, excluded=self.excluded
-            )
-            summary = indexer.run(self.roots, self._on_progress, self.cancel)
+            result = self.work(self)
+        except (UserError, Cancelled) as exc:
+            log.info("%s stopped: %s", self.what, exc)
+            self.failed.emit(exc)
         except GalleryError as exc:
-            log.warning("Indexing stopped: %s", exc)
-            self.failed.emit(str(exc))
+            log.warning("%s stopped: %s", self.what, exc)
+            self.failed.emit(UserError(f"{self.what} stopped: {exc}."))
         except Exception as exc:
-            log.exception("Indexing failed")
-            self.failed.emit(f"Indexing failed unexpectedly: {exc}. See the log for details.")
+            log.exception("%s failed unexpectedly", self.what)
+            self.failed.emit(unexpected(self.what, exc))
         else:
-            self.finished.emit(summary)
+            self.finished.emit(result)
 
-    def _on_progress(self, progress: IndexProgress) -> None:
-        self.progress.emit(progress)
-        while not self._running.wait(0.1):  # paused: hold the pipeline between batches
-            if self.cancel.is_set():
-                break
+
+def unexpected(what: str, exc: BaseException) -> UserError:
+    """A bug, said to a person: what failed and where the details are."""
+    return UserError(
+        f"{what} failed unexpectedly: {exc}.",
+        "The log file has the details (Help > Open Logs Folder); please include it in a bug "
+        "report.",
+    )
+
+
+class WorkerThread(QObject):
+    """Owns one worker and its QThread. `stop` cancels a `Job`, ends the thread's event loop,
+    waits for it and lets Qt delete both; calling it again does nothing."""
+
+    def __init__(self, worker: QObject, name: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self._qthread = QThread(self)
+        self._qthread.setObjectName(name)
+        worker.moveToThread(self._qthread)
+        self._qthread.finished.connect(worker.deleteLater)
+        self._qthread.finished.connect(self.deleteLater)  # never while the thread runs
+        self._stopped = False
+
+    def start(self, entry: Callable[[], None] | None = None) -> None:
+        """Start the thread; `entry` (a slot of the worker) runs in it first."""
+        if entry is not None:
+            self._qthread.started.connect(entry)
+        self._qthread.start()
 
     @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
+    def running(self) -> bool:
+        return not self._stopped
 
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def stop(self) -> None:
-        self.cancel.set()
-        self._running.set()
-
-
-class SearchWorker(QObject):
-    """Owns the warm model for queries; requests older than the newest are skipped."""
-
-    results = Signal(int, object)  # request id, list[SearchHit]
-    photos = Signal(int, object)  # request id, list[PhotoRow]
-    failed = Signal(int, str)
-    ready = Signal(object)  # DeviceReport of the text tower, once it is loaded
-
-    def __init__(self, library: Library, model: ClipModel | None) -> None:
-        super().__init__()
-        self.library = library
-        self.searcher = Searcher(library, model) if model is not None else None
-        self.latest = 0  # written by the GUI thread; an int store is atomic
-
-    @Slot()
-    def warm_up(self) -> None:
-        if self.searcher is None:
+    def stop(self, wait: bool = True) -> None:
+        if self._stopped:
             return
-        try:
-            self.searcher.text_vector("a photo")
-            self.ready.emit(self.searcher.model.text_tower.report)
-            self.searcher.warm_up()  # then the index: its errors must not hide the device
-        except GalleryError as exc:
-            self.failed.emit(0, str(exc))
-
-    @Slot(int)
-    def list_photos(self, request: int) -> None:
-        if request < self.latest:
-            return
-        rows: list[PhotoRow] = self.library.store.photos()
-        self.photos.emit(request, rows)
-
-    @Slot(int, str, int)
-    def search(self, request: int, text: str, k: int) -> None:
-        self._answer(request, lambda s: s.search(text, k))
-
-    @Slot(int, str, int)
-    def similar(self, request: int, path: str, k: int) -> None:
-        self._answer(request, lambda s: s.similar(path, k))
-
-    def _answer(self, request: int, ask: Callable[[Searcher], list[SearchHit]]) -> None:
-        if request < self.latest:
-            return
-        if self.searcher is None:
-            self.failed.emit(request, "No model is installed: import or download one first.")
-            return
-        started = time.perf_counter()
-        try:
-            hits = ask(self.searcher)
-        except GalleryError as exc:
-            self.failed.emit(request, str(exc))
-            return
-        except Exception as exc:
-            log.exception("Search failed")
-            self.failed.emit(request, f"Search failed unexpectedly: {exc}")
-            return
-        rows = self.library.store.photo_rows([hit.file_id for hit in hits])
-        log.info(
-            "Query %d answered with %d results in %.1f ms",
-            request,
-            len(hits),
-            (time.perf_counter() - started) * 1000,
-        )
-        self.results.emit(request, [(rows[h.file_id], h.score) for h in hits if h.file_id in rows])
+        self._stopped = True
+        if isinstance(self.worker, Job):
+            self.worker.cancel.set()
+        self._qthread.quit()
+        if wait:
+            self._qthread.wait()

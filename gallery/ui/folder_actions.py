@@ -1,0 +1,90 @@
+"""The library's folders: add (menu or drag and drop), remove, rescan. Adding a folder starts
+indexing it; without a model the folder is kept and indexed once there is one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from gallery.library.library import Library
+from gallery.ui.indexing import IndexingController
+from gallery.ui.model_actions import WAIT_FOR_INDEXING
+from gallery.ui.model_host import ModelHost
+
+
+def dropped_folders(mime: QMimeData) -> list[Path]:
+    urls = mime.urls() if mime.hasUrls() else []
+    folders = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    return [folder for folder in folders if folder.is_dir()]
+
+
+class FolderActions(QObject):
+    message = Signal(str)  # a line for the status bar
+    library_changed = Signal()  # the photos shown may have changed
+
+    def __init__(
+        self, window: QWidget, library: Library, host: ModelHost, indexing: IndexingController
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = library
+        self.host = host
+        self.indexing = indexing
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Add a Photo Folder", str(Path.home())
+        )
+        if folder:
+            self.add_folders([Path(folder)])
+
+    def add_folders(self, folders: list[Path]) -> None:
+        roots = [folder.resolve() for folder in folders]
+        for root in roots:
+            self.library.store.add_root(str(root))
+        self.index(roots)
+
+    def choose_folder_to_remove(self) -> None:
+        roots = self.library.store.roots()
+        if not roots:
+            QMessageBox.information(self.window, "Remove Folder", "No folders have been added yet.")
+            return
+        root, ok = QInputDialog.getItem(
+            self.window, "Remove Folder", "Stop showing photos from this folder:", roots, 0, False
+        )
+        if ok and root:
+            self.remove_folder(root)
+
+    def remove_folder(self, root: str) -> None:
+        if self.indexing.running:
+            QMessageBox.information(self.window, "Remove Folder", WAIT_FOR_INDEXING)
+            return
+        self.library.forget_files(self.library.store.remove_root(root))
+        self.library.save()
+        self.library_changed.emit()
+
+    def rescan(self) -> None:
+        roots = [Path(r) for r in self.library.store.roots()]
+        if roots:
+            self.index(roots)
+        else:
+            self.message.emit("Add a folder first: File > Add Folder…")
+
+    def index(self, roots: list[Path]) -> None:
+        if self.host.model is None:
+            self.message.emit("Folders added. Import or download a model to index them.")
+            self.library_changed.emit()
+            return
+        self.indexing.start(self.host.model, roots)
+
+    def index_folder(self, folder: str) -> None:
+        """Index a folder a remedy names: a rescan when the library already holds it."""
+        path = Path(folder)
+        if any(path.is_relative_to(root) for root in self.library.store.roots()):
+            self.rescan()
+        elif path.is_dir():
+            self.add_folders([path])
+        else:
+            self.choose_folder()

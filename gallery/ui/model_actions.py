@@ -1,0 +1,197 @@
+"""What the app does with models: the first-run offer, downloads, the Models dialog, switching
+(with what the new model still has to index), importing a folder, deleting an old index,
+removing a model, and the settings that choose how the model runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from gallery.errors import GalleryError
+from gallery.library.library import Library
+from gallery.library.model_indexes import delete_model_index, index_status
+from gallery.library.model_overview import ModelEntry, model_overview
+from gallery.ml.catalog import load_catalog
+from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
+from gallery.ui.indexing import IndexingController
+from gallery.ui.messages import RemedyHandlers, show_error
+from gallery.ui.model_download import DownloadDialog
+from gallery.ui.model_host import ModelHost
+from gallery.ui.models_dialog import ModelsDialog
+
+log = logging.getLogger(__name__)
+
+WAIT_FOR_INDEXING = "Please wait for indexing to finish, or cancel it first."
+
+
+class ModelActions(QObject):
+    message = Signal(str)  # a line for the status bar
+    index_requested = Signal()  # the new model should index the library now
+
+    def __init__(
+        self,
+        window: QWidget,
+        host: ModelHost,
+        library: Library,
+        indexing: IndexingController,
+        handlers: RemedyHandlers,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.host = host
+        self.library = library
+        self.indexing = indexing
+        self.handlers = handlers
+        self.dialog: ModelsDialog | None = None
+        indexing.idle.connect(self.refresh_dialog)  # its counts just changed
+
+    @property
+    def _settings_file(self) -> Path:
+        return self.host.paths.settings_file
+
+    def rows(self) -> list[ModelEntry]:
+        configured = self.host.settings.default_model
+        return model_overview(self.host.registry, self.library.store, configured)
+
+    def offer_first_run(self, offline_reason: str | None = None) -> None:
+        try:
+            default: str | None = load_catalog().default
+        except GalleryError as exc:
+            default, offline_reason = None, offline_reason or str(exc)
+        choice = FirstRunDialog(default, offline_reason, self.window).exec()
+        if choice == FirstRunDialog.IMPORT:
+            self.choose_model_folder()
+        elif choice == FirstRunDialog.DOWNLOAD and default is not None:
+            dialog = self.download_model(default)
+            if dialog.offline and dialog.error_message:
+                self.offer_first_run(dialog.error_message)
+
+    def download_model(self, name: str) -> DownloadDialog:
+        """Download with a progress dialog; on success the new model is put to use."""
+        dialog = DownloadDialog(self.host.paths.models, name, self.window)
+        dialog.exec()
+        if dialog.installed is not None:
+            self.use_model(dialog.installed.name, ask=False)
+        elif dialog.error is not None and not dialog.offline:
+            show_error(self.window, "Download stopped", dialog.error, self.handlers)
+        return dialog
+
+    def show_models(self) -> ModelsDialog:
+        dialog = ModelsDialog(self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        actions: list[tuple[SignalInstance, Callable[[str], object]]] = [
+            (dialog.use_requested, self.use_model),
+            (dialog.download_requested, self.download_model),
+            (dialog.delete_index_requested, self.delete_index),
+            (dialog.remove_requested, self.remove_model),
+        ]
+        for signal, action in actions:
+            signal.connect(partial(self._then_refresh, action))
+        dialog.set_rows(self.rows())
+        dialog.show()
+        self.dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
+        return dialog
+
+    def refresh_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.set_rows(self.rows())
+
+    def _then_refresh(self, action: Callable[[str], object], name: str) -> None:
+        action(name)
+        self.refresh_dialog()
+
+    def use_model(self, name: str, *, ask: bool = True) -> bool:
+        """Switch models; the new one has its own index, so say what it still has to index."""
+        if self.indexing.running:
+            QMessageBox.information(self.window, "Switch Model", WAIT_FOR_INDEXING)
+            return False
+        pending = index_status(self.library.store, name).pending
+        index_now = pending > 0
+        if ask:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Switch Model",
+                f"Use {name} from now on? {pending:,} photos still have to be indexed with it; "
+                "until then searches find only the photos it has seen.",
+                parent=self.window,
+            )
+            now = box.addButton("Switch and Index Now", QMessageBox.ButtonRole.AcceptRole)
+            later = box.addButton("Switch Only", QMessageBox.ButtonRole.ActionRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() not in (now, later):
+                return False
+            index_now = index_now and box.clickedButton() is now
+        self._make_default(name)
+        self.message.emit(f"Using the model {name}.")
+        if index_now:
+            self.index_requested.emit()
+        return True
+
+    def _make_default(self, name: str | None) -> None:
+        self.host.settings.default_model = name
+        self.host.settings.save(self._settings_file)
+        self.host.load()
+
+    def delete_index(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete Index",
+            f"Delete the index of {name}? Its vectors are removed; your photos are not touched.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                delete_model_index(self.library, name)
+            except GalleryError as exc:
+                show_error(self.window, "Delete Index", exc, self.handlers)
+
+    def remove_model(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self.window, "Remove Model", f"Remove the model {name} from this computer?"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                self.host.registry.remove(name)
+            except GalleryError as exc:
+                show_error(self.window, "Remove Model", exc, self.handlers)
+
+    def choose_model_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, "Import a Model Folder", str(Path.home())
+        )
+        if folder:
+            self.import_model(Path(folder))
+
+    def import_model(self, folder: Path) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            installed = self.host.registry.import_folder(folder)
+        except GalleryError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            show_error(self.window, "Cannot import this model", exc, self.handlers)
+            return
+        QGuiApplication.restoreOverrideCursor()
+        self._make_default(installed.name)
+        self.message.emit(f"Model {installed.name} is ready.")
+
+    def show_settings(self) -> None:
+        settings = self.host.settings
+        names = [m.name for m in self.host.registry.installed()]
+        dialog = SettingsDialog(settings, names, self.window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        before = (settings.default_model, settings.device, settings.batch_size)
+        dialog.apply_to(settings)
+        settings.save(self._settings_file)
+        if before != (settings.default_model, settings.device, settings.batch_size):
+            if self.indexing.running:
+                self.message.emit("The new model settings apply after indexing.")
+            else:
+                self.host.load()

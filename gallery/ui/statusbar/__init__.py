@@ -1,0 +1,1 @@
+"""The status bar as a row of small widgets, one job each, composed by the main window."""
