@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,78 @@ def test_cancel_between_batches_keeps_what_was_committed(
         model_id = library.store.find_model("colour-hf")
         assert library.store.counts(model_id).indexed == 24
         assert len(library.vector_index("colour-hf", 8)) == 24
+
+
+class _PauseAfterFirstBatch:
+    """A progress callback that sets `paused` after the first batch and lets a test wait for
+    the batches that follow."""
+
+    def __init__(self, paused: threading.Event) -> None:
+        self.paused = paused
+        self.done: list[int] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, event: IndexProgress) -> None:
+        if event.stage != "index":
+            return
+        if event.done == 4:
+            self.paused.set()
+        with self.changed:
+            self.done.append(event.done)
+            self.changed.notify_all()
+
+    def wait_for_batches(self, count: int, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: len(self.done) >= count, timeout)
+
+
+def test_pause_holds_between_batches_then_resumes(
+    photos: Path, model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    paused, cancel = threading.Event(), threading.Event()
+    progress = _PauseAfterFirstBatch(paused)
+    with Library(app_paths().ensure()) as library, ThreadPoolExecutor(1) as pool:
+        indexer = Indexer(library, _model(model_dirs), decode_threads=2)
+        running = pool.submit(indexer.run, [photos], progress, cancel, paused=paused)
+        try:
+            assert progress.wait_for_batches(1, timeout=30)
+            assert not progress.wait_for_batches(2, timeout=0.5), "a batch ran while paused"
+            assert progress.done == [4]
+            model_id = library.store.find_model("colour-hf")
+            assert library.store.counts(model_id).indexed == 4  # nothing more was committed
+            paused.clear()
+            summary = running.result(timeout=30)
+        finally:
+            paused.clear()
+            cancel.set()  # never leave the run holding if an assertion failed
+        assert not summary.cancelled and summary.embedded == 24
+        assert progress.done == [4, 8, 12, 16, 20, 24]
+        assert library.store.counts(model_id).indexed == 24
+    assert "Indexing paused after 4 photos" in caplog.text
+    assert "Indexing resumed after" in caplog.text
+
+
+def test_cancel_while_paused_ends_the_run_promptly(
+    photos: Path, model_dirs: dict[str, Path]
+) -> None:
+    paused, cancel = threading.Event(), threading.Event()
+    progress = _PauseAfterFirstBatch(paused)
+    with Library(app_paths().ensure()) as library, ThreadPoolExecutor(1) as pool:
+        indexer = Indexer(library, _model(model_dirs), decode_threads=2)
+        running = pool.submit(indexer.run, [photos], progress, cancel, paused=paused)
+        try:
+            assert progress.wait_for_batches(1, timeout=30)
+            assert not progress.wait_for_batches(2, timeout=0.3), "the run is held"
+            cancelled_at = time.perf_counter()
+            cancel.set()
+            summary = running.result(timeout=30)
+            assert time.perf_counter() - cancelled_at < 2.0
+        finally:
+            cancel.set()
+        assert paused.is_set(), "the run ended without anyone resuming it"
+        assert summary.cancelled and summary.embedded == 4 and progress.done == [4]
+        assert library.store.counts(library.store.find_model("colour-hf")).indexed == 4
 
 
 def test_several_roots_in_one_run(

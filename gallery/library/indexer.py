@@ -3,8 +3,9 @@
 scan -> bulk diff against SQLite -> decode in a thread pool (one decode makes both the model
 tensor and the thumbnail) -> batches of the model-aware size -> encode -> one transaction per
 batch -> hnswlib add. Decoding overlaps inference (Pillow and ONNX Runtime release the GIL).
-Cancellation is checked between batches; whatever was committed stays committed. A run holds the
-library's writer lock, so two indexers never write one library at once.
+Cancellation and pausing are checked between batches; whatever was committed stays committed.
+A run holds the library's writer lock (paused too), so two indexers never write one library at
+once.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class IndexProgress:
     done: int
     total: int
     failed: int
-    rate: float  # images per second
+    rate: float  # images per second, time paused left out
     eta_seconds: float | None
     current: str
 
@@ -126,6 +127,64 @@ class _Decoded:
 
 
 ProgressCallback = Callable[[IndexProgress], None]
+_PAUSE_SLICE = 0.1  # seconds: how soon a cancel is seen while paused
+
+
+@dataclass
+class _Run:
+    """One `run` call: its inputs, the model's device facts, and what it has done so far."""
+
+    roots: list[Path]
+    progress: ProgressCallback | None
+    cancel: threading.Event
+    paused: threading.Event | None
+    summary: IndexSummary
+    batch_size: int
+    on_gpu: bool
+    index: VectorIndex
+    identities: dict[str, tuple[int, int]] = field(default_factory=dict)  # root: (dev, ino)
+    paused_seconds: float = 0.0
+
+    def emit(self, event: IndexProgress) -> None:
+        if self.progress is not None:
+            self.progress(event)
+
+    def timed(self, stage: str, since: float) -> float:
+        """Add the time from `since` to `stage`; returns now."""
+        now = time.perf_counter()
+        self.summary.stage_seconds[stage] += now - since
+        return now
+
+    def check_roots(self) -> None:
+        """Stop when a root is gone or is no longer the folder it was (a drive unmounted under
+        its mount point), before its files are recorded as vanished or deleted."""
+        for path, identity in self.identities.items():
+            try:
+                info = Path(path).stat()
+            except OSError:
+                info = None
+            if info is None or (info.st_dev, info.st_ino) != identity:
+                raise UserError(
+                    f"The folder {path} disappeared during indexing (was its drive disconnected?).",
+                    f"Reconnect it and index again; {faults.KEPT}.",
+                )
+
+    def check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled("indexing cancelled")
+
+    def hold_while_paused(self) -> None:
+        """Hold between batches while `paused` is set, in short slices so a cancel is seen."""
+        if self.paused is None or not self.paused.is_set():
+            return
+        log.info("Indexing paused after %d photos", self.summary.embedded + self.summary.failed)
+        started = time.perf_counter()
+        while self.paused.is_set():
+            if self.cancel.wait(_PAUSE_SLICE):
+                raise Cancelled("indexing cancelled while paused")
+        held = time.perf_counter() - started
+        self.paused_seconds += held
+        log.info("Indexing resumed after %.1f s paused", held)
 
 
 class Indexer:
@@ -148,7 +207,6 @@ class Indexer:
         self.lock_wait = lock_wait
         size = model.folder.preprocess.size
         self.min_side = max(size, THUMBNAIL_SIZE) if thumbnails else size
-        self._roots: dict[str, tuple[int, int]] = {}  # root -> (st_dev, st_ino) when scanned
 
     # one file ----------------------------------------------------------------------------------
     def _decode(self, row: FileRow) -> _Decoded:
@@ -180,26 +238,43 @@ class Indexer:
         roots: Sequence[Path],
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        *,
+        paused: threading.Event | None = None,
     ) -> IndexSummary:
-        """Index `roots`, holding the library's writer lock for the whole run."""
+        """Index `roots`, holding the library's writer lock for the whole run (paused too).
+
+        While `paused` is set the run holds between batches; a cancel still ends it."""
         cancel = cancel or threading.Event()
         with self.library.writing("indexing this library", self.lock_wait, cancel):
-            return self._run(roots, progress, cancel)
+            return self._run(list(roots), progress, cancel, paused)
 
     def _run(
         self,
-        roots: Sequence[Path],
+        roots: list[Path],
         progress: ProgressCallback | None,
         cancel: threading.Event,
+        paused: threading.Event | None,
     ) -> IndexSummary:
         started = time.perf_counter()
-        summary = IndexSummary(model=self.model.name, decode_threads=self.decode_threads)
-        timings = {"scan": 0.0, "decode": 0.0, "encode": 0.0, "write": 0.0}
-        store = self.library.store
         report = self.model.load_image_tower().report  # before the clock of the batches
         batch_size = self.model.batch_size_for(report)
-        summary.device, summary.batch_size = report.summary(), batch_size
-        index = self.library.vector_index(self.model.name, self._dim())
+        summary = IndexSummary(
+            model=self.model.name,
+            device=report.summary(),
+            batch_size=batch_size,
+            decode_threads=self.decode_threads,
+            stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write"), 0.0),
+        )
+        run = _Run(
+            roots,
+            progress,
+            cancel,
+            paused,
+            summary,
+            batch_size,
+            report.on_gpu,
+            self.library.vector_index(self.model.name, self._dim()),
+        )
         log.info(
             "Indexing %s with %s on %s, batch %d, %d decode threads",
             [str(r) for r in roots],
@@ -211,10 +286,10 @@ class Indexer:
         finished = False
         try:
             try:
-                root_ids = self._scan_roots(roots, summary, progress, cancel, timings)
-                pending = store.pending(index.model_id, root_ids)
+                root_ids = self._scan_roots(run)
+                pending = self.library.store.pending(run.index.model_id, root_ids)
                 summary.skipped = summary.scanned - len(pending)
-                self._index_files(pending, batch_size, summary, progress, cancel, timings)
+                self._index_files(run, pending)
             except Cancelled:
                 summary.cancelled = True
                 log.info("Indexing cancelled; committed batches are kept")
@@ -222,11 +297,10 @@ class Indexer:
         finally:
             write_started = time.perf_counter()
             try:
-                _save_index(index, after_error=not finished)
+                _save_index(run.index, after_error=not finished)
             finally:
-                timings["write"] += time.perf_counter() - write_started
+                run.timed("write", write_started)
                 summary.seconds = time.perf_counter() - started
-                summary.stage_seconds = timings
                 log.info(
                     "Indexed in %.1f s: %d scanned, %d new, %d updated, %d removed, "
                     "%d embedded, %d failed, %d skipped; stages %s",
@@ -238,7 +312,7 @@ class Indexer:
                     summary.embedded,
                     summary.failed,
                     summary.skipped,
-                    {k: round(v, 2) for k, v in timings.items()},
+                    {k: round(v, 2) for k, v in summary.stage_seconds.items()},
                 )
         return summary
 
@@ -249,18 +323,11 @@ class Indexer:
         assert self.model.dim is not None
         return self.model.dim
 
-    def _scan_roots(
-        self,
-        roots: Sequence[Path],
-        summary: IndexSummary,
-        progress: ProgressCallback | None,
-        cancel: threading.Event,
-        timings: dict[str, float],
-    ) -> list[int]:
+    def _scan_roots(self, run: _Run) -> list[int]:
         scan_started = time.perf_counter()
+        summary = run.summary
         root_ids = []
-        self._roots = {}
-        for root in roots:
+        for root in run.roots:
             root = root.expanduser().resolve()
             if not root.is_dir():
                 raise UserError(
@@ -268,17 +335,17 @@ class Indexer:
                     "Check the path, or reconnect the drive it is on.",
                 )
             info = root.stat()
-            self._roots[str(root)] = (info.st_dev, info.st_ino)
+            run.identities[str(root)] = (info.st_dev, info.st_ino)
             root_id = self.library.store.add_root(str(root))
             root_ids.append(root_id)
 
             def found(count: int, where: str = str(root)) -> None:
-                if progress is not None and count % 200 == 0:
-                    progress(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None, where))
+                if count % 200 == 0:
+                    run.emit(IndexProgress("scan", summary.scanned + count, 0, 0, 0.0, None, where))
 
             unreadable: list[str] = []
-            scanned = list(scan(root, self.excluded, cancel, found, unreadable.append))
-            self._check_roots()  # a drive gone mid-scan must not read as "every photo deleted"
+            scanned = list(scan(root, self.excluded, run.cancel, found, unreadable.append))
+            run.check_roots()  # a drive gone mid-scan must not read as "every photo deleted"
             self._refuse_emptied_root(root, root_id, scanned)
             diff = self.library.store.apply_scan(root_id, scanned, unreadable)
             self.library.forget_files(diff.removed_ids)
@@ -286,7 +353,7 @@ class Indexer:
             summary.new += diff.new
             summary.updated += diff.updated
             summary.removed += len(diff.removed_ids) - diff.updated
-        timings["scan"] += time.perf_counter() - scan_started
+        run.timed("scan", scan_started)
         return root_ids
 
     def _refuse_emptied_root(self, root: Path, root_id: int, scanned: Sequence[object]) -> None:
@@ -302,46 +369,24 @@ class Indexer:
                 f"emptied it on purpose, remove the folder from the library ({faults.KEPT}).",
             )
 
-    def _check_roots(self) -> None:
-        """Stop when a root is gone or is no longer the folder it was (a drive unmounted under
-        its mount point), before its files are recorded as vanished or deleted."""
-        for path, identity in self._roots.items():
-            try:
-                info = Path(path).stat()
-            except OSError:
-                info = None
-            if info is None or (info.st_dev, info.st_ino) != identity:
-                raise UserError(
-                    f"The folder {path} disappeared during indexing (was its drive disconnected?).",
-                    f"Reconnect it and index again; {faults.KEPT}.",
-                )
-
-    def _index_files(
-        self,
-        pending: list[FileRow],
-        batch_size: int,
-        summary: IndexSummary,
-        progress: ProgressCallback | None,
-        cancel: threading.Event,
-        timings: dict[str, float],
-    ) -> None:
+    def _index_files(self, run: _Run, pending: list[FileRow]) -> None:
         total = len(pending)
         if not total:
             return
-        index = self.library.vector_index(self.model.name, self._dim())
         started = time.perf_counter()
         done = 0
         in_flight: deque[Future[_Decoded]] = deque()
         rows = iter(pending)
-        prefetch = batch_size * 2 + self.decode_threads * 2
+        prefetch = run.batch_size * 2 + self.decode_threads * 2
         last_save = started
         with ThreadPoolExecutor(
             self.decode_threads,
             thread_name_prefix="decode",
-            initializer=None if self.model.load_image_tower().report.on_gpu else yield_to_inference,
+            initializer=None if run.on_gpu else yield_to_inference,
         ) as pool:
             try:
                 while True:
+                    run.hold_while_paused()  # before more decodes are queued
                     while len(in_flight) < prefetch:
                         row = next(rows, None)
                         if row is None:
@@ -350,43 +395,36 @@ class Indexer:
                     if not in_flight:
                         break
                     batch = [
-                        in_flight.popleft().result() for _ in range(min(batch_size, len(in_flight)))
+                        in_flight.popleft().result()
+                        for _ in range(min(run.batch_size, len(in_flight)))
                     ]
-                    if cancel.is_set():
-                        raise Cancelled("indexing cancelled")
-                    self._commit(batch, index, summary, timings)
+                    run.check_cancel()
+                    self._commit(run, batch)
                     done += len(batch)
-                    elapsed = time.perf_counter() - started
+                    elapsed = time.perf_counter() - started - run.paused_seconds
                     rate = done / elapsed if elapsed > 0 else 0.0
-                    if progress is not None:
-                        progress(
-                            IndexProgress(
-                                "index",
-                                done,
-                                total,
-                                summary.failed,
-                                rate,
-                                (total - done) / rate if rate else None,
-                                batch[-1].row.path,
-                            )
+                    run.emit(
+                        IndexProgress(
+                            "index",
+                            done,
+                            total,
+                            run.summary.failed,
+                            rate,
+                            (total - done) / rate if rate else None,
+                            batch[-1].row.path,
                         )
+                    )
                     if time.perf_counter() - last_save > SAVE_INTERVAL_SECONDS:
-                        index.save()
+                        run.index.save()
                         last_save = time.perf_counter()
             finally:
                 for future in in_flight:
                     future.cancel()
 
-    def _commit(
-        self,
-        batch: list[_Decoded],
-        index: VectorIndex,
-        summary: IndexSummary,
-        timings: dict[str, float],
-    ) -> None:
-        timings["decode"] += sum(item.seconds for item in batch)
+    def _commit(self, run: _Run, batch: list[_Decoded]) -> None:
+        run.summary.stage_seconds["decode"] += sum(item.seconds for item in batch)
         if any(item.error is not None for item in batch):
-            self._check_roots()
+            run.check_roots()
         good = [item for item in batch if item.tensor is not None and item.meta is not None]
         failures = [
             (item.row.id, item.error or "unknown error") for item in batch if item.error is not None
@@ -400,21 +438,20 @@ class Indexer:
                 np.stack([item.tensor for item in good if item.tensor is not None])
             )
         else:
-            vectors = np.zeros((0, self._dim()), dtype=np.float32)
-        encoded = time.perf_counter()
-        timings["encode"] += encoded - encode_started
+            vectors = np.zeros((0, run.index.dim), dtype=np.float32)
+        encoded = run.timed("encode", encode_started)
         ids = [item.row.id for item in good]
         generation = self.library.store.commit_batch(
-            index.model_id,
+            run.index.model_id,
             [item.meta for item in good if item.meta is not None],
             ids,
             vectors,
             failures,
         )
-        index.add(ids, vectors, generation)
-        timings["write"] += time.perf_counter() - encoded
-        summary.embedded += len(good)
-        summary.failed += len(failures)
+        run.index.add(ids, vectors, generation)
+        run.timed("write", encoded)
+        run.summary.embedded += len(good)
+        run.summary.failed += len(failures)
         log.debug(
             "Batch of %d: %d embedded, %d failed, encode %.0f ms (%.1f img/s)",
             len(batch),
