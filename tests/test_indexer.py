@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gallery.library.indexer import Indexer, IndexProgress, thumbnail_file
+from gallery.imaging import thumbnail_file
+from gallery.library.indexer import Indexer, IndexProgress
 from gallery.library.library import Library
 from gallery.library.search import Searcher
 from gallery.ml.encoder import ClipModel

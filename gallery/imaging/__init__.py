@@ -14,6 +14,7 @@ from gallery.imaging.thumbnails import (
     THUMBNAIL_SIZE,
     make_thumbnail,
     save_thumbnail,
+    thumbnail_file,
     thumbnail_path,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "register_plugins",
     "save_thumbnail",
     "sniff_format",
+    "thumbnail_file",
     "thumbnail_path",
 ]

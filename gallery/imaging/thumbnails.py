@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import string
 import tempfile
@@ -32,6 +33,13 @@ def thumbnail_path(cache_dir: Path, key: str) -> Path:
     if len(key) < 2 or not _HEX_DIGITS.issuperset(key):
         raise ValueError(f"thumbnail key must be a hex digest, got {key!r}")
     return cache_dir / key[:2] / f"{key}.jpg"
+
+
+def thumbnail_file(cache_dir: Path, path: str, size: int, mtime_ns: int) -> Path:
+    """Keyed by path and version, so a changed photo never shows a stale thumbnail."""
+    version = f"\0{size}\0{mtime_ns}".encode()
+    key = hashlib.sha1(os.fsencode(path) + version, usedforsecurity=False).hexdigest()
+    return thumbnail_path(cache_dir, key)
 
 
 def save_thumbnail(image: Image.Image, dest: Path) -> None:

@@ -11,7 +11,6 @@ once.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import sys
@@ -28,8 +27,13 @@ import numpy as np
 import numpy.typing as npt
 
 from gallery.errors import Cancelled, LibraryError, UnsupportedImageError, UserError
-from gallery.imaging import THUMBNAIL_SIZE, decode_image, make_thumbnail, save_thumbnail
-from gallery.imaging import thumbnail_path as _thumbnail_path
+from gallery.imaging import (
+    THUMBNAIL_SIZE,
+    decode_image,
+    make_thumbnail,
+    save_thumbnail,
+    thumbnail_file,
+)
 from gallery.imaging.decode import VANISHED
 from gallery.library import faults
 from gallery.library.library import Library
@@ -45,13 +49,6 @@ FloatArray = npt.NDArray[np.float32]
 SAVE_INTERVAL_SECONDS = 60.0
 DECODE_NICE = 19  # a decode thread's nice value while the model runs on the CPU: the lowest
 CHANGED = "file changed while it was being indexed; it is indexed again on the next run"
-
-
-def thumbnail_file(cache_dir: Path, path: str, size: int, mtime_ns: int) -> Path:
-    """Thumbnails are keyed by path and version, so a changed photo never shows a stale one."""
-    version = f"\0{size}\0{mtime_ns}".encode()
-    key = hashlib.sha1(os.fsencode(path) + version, usedforsecurity=False).hexdigest()
-    return _thumbnail_path(cache_dir, key)
 
 
 def yield_to_inference() -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 
 from gallery.imaging import THUMBNAIL_SIZE
-from gallery.library.indexer import thumbnail_file
+from gallery.imaging.thumbnails import thumbnail_file
 from gallery.library.store import PhotoRow
 from gallery.ui.images import ImageLoader
 
