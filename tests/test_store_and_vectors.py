@@ -109,6 +109,36 @@ def test_vector_ids_and_counts_never_read_the_vectors(tmp_path: Path) -> None:
         assert "COVERING INDEX embeddings_file" in plan, (statement, plan)
 
 
+def test_lookups_by_many_ids_span_chunks(tmp_path: Path) -> None:
+    """More ids than one `IN (...)` binds: every lookup still sees all of them, in order."""
+    store, root, ids = _store_with_files(tmp_path, 1234)
+    model = store.model_id("m", DIM)
+    vectors = _vectors(len(ids))
+    store.commit_batch(model, [], ids[:1100], vectors[:1100], [])
+    assert store.paths_of(ids) == {i: f"/photos/{n}.jpg" for n, i in enumerate(ids)}
+    assert sorted(store.photo_rows([*ids, 10**9])) == ids
+    assert [r.id for r in store.pending(model, [root])] == ids[1100:]
+    many_roots = [root, *(store.add_root(f"/other/{n}") for n in range(600))]
+    assert [r.id for r in store.pending(model, many_roots)] == ids[1100:]
+    found = list(store.vectors(model, ids, chunk=300))
+    assert [len(part) for part, _ in found] == [300, 300, 300, 200]
+    assert [i for part, _ in found for i in part] == ids[:1100]
+    assert np.allclose(np.concatenate([v for _, v in found]), vectors[:1100])
+    diff = store.apply_scan(root, [ScannedFile("/photos/0.jpg", 100, 1000)])
+    assert len(diff.removed_ids) == 1233 and list(store.files_under(root)) == ["/photos/0.jpg"]
+
+
+def test_delete_model_takes_its_vectors_and_nothing_else(tmp_path: Path) -> None:
+    store, _, ids = _store_with_files(tmp_path, 3)
+    kept, gone = store.model_id("kept", DIM), store.model_id("gone", DIM)
+    store.commit_batch(kept, [], ids, _vectors(3), [])
+    store.commit_batch(gone, [], ids[:2], _vectors(2), [])
+    assert store.delete_model("gone") == 2
+    assert store.model_names() == ["kept"] and store.vector_count(kept) == 3
+    assert store.db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0] == 3
+    assert store.delete_model("gone") == 0 and store.delete_model("never") == 0
+
+
 def test_model_dimension_is_fixed(tmp_path: Path) -> None:
     store = Store(tmp_path / "lib.sqlite3")
     store.model_id("m", DIM)

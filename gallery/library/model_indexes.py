@@ -42,13 +42,7 @@ def delete_model_index(library: Library, model_name: str) -> int:
     and are caught up (emptied) when that model's index is next opened."""
     with library.writing(f"deleting the index of {model_name}"):
         path = library.drop_index(model_name)
-        store = library.store
-        removed = 0
-        model_id = store.find_model(model_name)
-        if model_id is not None:
-            with store.transaction():
-                removed = store.vector_count(model_id)
-                store.db.execute("DELETE FROM models WHERE id = ?", (model_id,))  # cascades
+        removed = library.store.delete_model(model_name)
         for leftover in (path, path.with_name(path.name + ".json")):
             leftover.unlink(missing_ok=True)
     log.info("Deleted the index of model %s (%d vectors)", model_name, removed)

@@ -15,7 +15,9 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +34,8 @@ FloatArray = npt.NDArray[np.float32]
 # photos); the file_id index holds just the key columns (1M photos: 0.26 s instead of 1.9 s,
 # a count 0.04 s instead of 1.6 s; docs/benchmarks.md).
 _VECTOR_KEYS = "embeddings INDEXED BY embeddings_file"
+# Ids bound per `IN (...)`: SQLite builds before 3.32 allow 999 parameters a statement.
+_IN_CHUNK = 500
 
 _MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -182,6 +186,16 @@ class Store:
         """`with store.transaction():` -> one BEGIN IMMEDIATE ... COMMIT (or ROLLBACK)."""
         return _Transaction(self)  # type: ignore[return-value]
 
+    def _rows_in(
+        self, template: str, ids: Sequence[int], params: Sequence[object] = ()
+    ) -> Iterator[tuple[Any, ...]]:
+        """Run `template` once per chunk of `ids`, its `{marks}` the chunk's placeholders after
+        `params`; yields the rows. A chunk runs only when the rows before it are drawn."""
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = list(ids[start : start + _IN_CHUNK])
+            query = template.format(marks=",".join("?" * len(chunk)))
+            yield from self.db.execute(query, [*params, *chunk])
+
     # roots ---------------------------------------------------------------------------------
     def add_root(self, path: str) -> int:
         with self.transaction():
@@ -264,9 +278,8 @@ class Store:
         )
 
     def _delete_files(self, ids: Sequence[int]) -> None:
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            self.db.execute(f"DELETE FROM files WHERE id IN ({marks})", chunk)
+        for _ in self._rows_in("DELETE FROM files WHERE id IN ({marks})", ids):
+            pass  # a DELETE yields no rows: drawing them runs every chunk
 
     def photos(self) -> list[PhotoRow]:
         """Every decoded photo, newest first by date taken, else by modification time."""
@@ -278,15 +291,10 @@ class Store:
         return [PhotoRow(r[0], _from_sql(r[1]), *r[2:]) for r in rows]
 
     def photo_rows(self, ids: Sequence[int]) -> dict[int, PhotoRow]:
-        found: dict[int, PhotoRow] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            for r in self.db.execute(
-                f"SELECT id, path, size, mtime_ns, taken_at FROM files WHERE id IN ({marks})",
-                chunk,
-            ):
-                found[r[0]] = PhotoRow(r[0], _from_sql(r[1]), *r[2:])
-        return found
+        rows = self._rows_in(
+            "SELECT id, path, size, mtime_ns, taken_at FROM files WHERE id IN ({marks})", ids
+        )
+        return {r[0]: PhotoRow(r[0], _from_sql(r[1]), *r[2:]) for r in rows}
 
     def path_of(self, file_id: int) -> str | None:
         row = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
@@ -297,12 +305,8 @@ class Store:
         return None if row is None else int(row[0])
 
     def paths_of(self, ids: Sequence[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT id, path FROM files WHERE id IN ({marks})", chunk)
-            found.update((file_id, _from_sql(path)) for file_id, path in rows)
-        return found
+        rows = self._rows_in("SELECT id, path FROM files WHERE id IN ({marks})", ids)
+        return {file_id: _from_sql(path) for file_id, path in rows}
 
     # models and vectors ----------------------------------------------------------------------
     def model_id(self, name: str, dim: int) -> int:
@@ -331,6 +335,16 @@ class Store:
     def model_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM models ORDER BY name")]
 
+    def delete_model(self, name: str) -> int:
+        """Forget a model and its vectors in one transaction; returns how many vectors went."""
+        model_id = self.find_model(name)
+        if model_id is None:
+            return 0
+        with self.transaction():
+            removed = self.vector_count(model_id)
+            self.db.execute("DELETE FROM models WHERE id = ?", (model_id,))  # vectors cascade
+        return removed
+
     def generation(self, model_id: int) -> int:
         row = self.db.execute("SELECT generation FROM models WHERE id = ?", (model_id,)).fetchone()
         return int(row[0]) if row else 0
@@ -341,12 +355,11 @@ class Store:
             "SELECT id, path, size, mtime_ns FROM files f WHERE error IS NULL AND NOT EXISTS "
             "(SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.file_id = f.id)"
         )
-        params: list[int] = [model_id]
-        if root_ids is not None:
-            query += f" AND root_id IN ({','.join('?' * len(root_ids))})"
-            params.extend(root_ids)
-        rows = self.db.execute(query + " ORDER BY id", params)
-        return [_file_row(r) for r in rows]
+        if root_ids is None:
+            rows = self.db.execute(query + " ORDER BY id", (model_id,))
+            return [_file_row(r) for r in rows]
+        found = self._rows_in(query + " AND root_id IN ({marks})", root_ids, (model_id,))
+        return sorted((_file_row(r) for r in found), key=lambda row: row.id)
 
     def commit_batch(
         self,
@@ -408,22 +421,14 @@ class Store:
         self, model_id: int, ids: Iterable[int] | None = None, chunk: int = 10_000
     ) -> Iterator[tuple[list[int], FloatArray]]:
         """Stored vectors in chunks (all of the model's, or just `ids`)."""
-        if ids is None:
-            cursor = self.db.execute(
-                "SELECT file_id, vector FROM embeddings WHERE model_id = ?", (model_id,)
-            )
-            while rows := cursor.fetchmany(chunk):
-                yield _unpack(rows)
-            return
-        for part in _chunks(list(ids), 500):
-            marks = ",".join("?" * len(part))
-            rows = self.db.execute(
-                f"SELECT file_id, vector FROM embeddings WHERE model_id = ? AND file_id IN "
-                f"({marks})",
-                [model_id, *part],
-            ).fetchall()
-            if rows:
-                yield _unpack(rows)
+        query = "SELECT file_id, vector FROM embeddings WHERE model_id = ?"
+        rows = (
+            self.db.execute(query, (model_id,))
+            if ids is None
+            else self._rows_in(query + " AND file_id IN ({marks})", list(ids), (model_id,))
+        )
+        while part := list(islice(rows, chunk)):
+            yield _unpack(part)
 
     def vector_of(self, model_id: int, file_id: int) -> FloatArray | None:
         found = list(self.vectors(model_id, [file_id]))
@@ -471,11 +476,6 @@ def _unpack(rows: list[tuple[int, bytes]]) -> tuple[list[int], FloatArray]:
     ids = [r[0] for r in rows]
     matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
     return ids, matrix
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 class _Transaction:
