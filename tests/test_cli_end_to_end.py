@@ -124,9 +124,10 @@ def test_models_list_status_and_doctor(
     assert not any(m["default"] for m in listed if not m["installed"])
     doctor = parse_json(gallery_cli("doctor", "--json"))
     assert doctor["paths"]["log"] == str(lumen_home / "logs")
-    assert doctor["device_report"]["active"][-1] == "CPUExecutionProvider"
-    assert doctor["device_report"]["runtime_version"]
-    assert "CPUExecutionProvider" in doctor["providers_available"]
+    assert doctor["device"]["active"][-1] == "CPUExecutionProvider"
+    assert doctor["device"]["runtime_version"]
+    assert "CPUExecutionProvider" in doctor["providers"]["available"]
+    assert doctor["model"]["name"] == "rnd" and doctor["model"]["batch_size"] >= 1
     log_text = (lumen_home / "logs" / "lumen-gallery.log").read_text()
     assert "ONNX Runtime" in log_text and "requested" in log_text
 
@@ -134,7 +135,9 @@ def test_models_list_status_and_doctor(
 def test_clear_errors(tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Path]) -> None:
     missing = gallery_cli("search", "cat", check=False)
     assert missing.returncode == 2
-    assert "No model is installed" in missing.stderr and "gallery models import" in missing.stderr
+    assert "No model is installed" in missing.stderr
+    assert "Try: gallery models download NAME" in missing.stderr
+    assert " or: gallery models import DIR" in missing.stderr
     bad = gallery_cli("models", "import", str(tmp_path), check=False)
     assert bad.returncode == 2 and "not a CLIP model folder" in bad.stderr
     gallery_cli("models", "import", str(model_dirs["random-hf"]), "--name", "rnd")
@@ -159,3 +162,23 @@ def test_an_emptied_folder_is_not_taken_for_deleted_photos(
     assert "connect it" in refused.stderr
     status = parse_json(gallery_cli("status", "--json"))
     assert status["models"]["colour-hf"]["indexed"] == 2
+
+
+def test_status_and_search_refuse_an_unknown_model_alike(
+    tmp_path: Path, gallery_cli: Cli, model_dirs: dict[str, Path]
+) -> None:
+    """One rule for model names: installed, or the library holds an index for it."""
+    gallery_cli("models", "import", str(model_dirs["colour-hf"]), "--name", "colours")
+    solid_colour_image(tmp_path / "photos" / "red.jpg", "red")
+    gallery_cli("index", str(tmp_path / "photos"))
+
+    status = gallery_cli("status", "--model", "NOSUCH", check=False)
+    search = gallery_cli("search", "--model", "NOSUCH", "x", check=False)
+    assert (status.returncode, search.returncode) == (2, 2)
+    assert status.stderr == search.stderr
+    assert "No installed model named 'NOSUCH'" in status.stderr and not status.stdout
+
+    # A model whose index outlives its install is still known to status.
+    gallery_cli("models", "remove", "colours")
+    left = parse_json(gallery_cli("status", "--model", "colours", "--json"))
+    assert left["models"] == {"colours": {"indexed": 1, "failed": 0, "pending": 0}}

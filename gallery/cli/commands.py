@@ -1,0 +1,257 @@
+"""`gallery index | search | similar | status | doctor | bench` and, with no command, the app.
+
+Each handler takes the context and the parsed arguments and returns the exit status; a
+`UserError` it raises is printed by `main` (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gallery import formatting
+from gallery.cli import progress
+from gallery.cli.context import Context, print_json
+from gallery.cli.remedies import render
+from gallery.errors import Action, LibraryError, Remedy, UserError
+
+if TYPE_CHECKING:
+    from gallery.diagnostics import ModelFacts
+    from gallery.library.library import Library
+    from gallery.library.search import Searcher, SearchHit
+    from gallery.library.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library.indexer import Indexer
+    from gallery.library.library import Library
+
+    model = ctx.model(args)
+    cancel = threading.Event()
+    with Library(ctx.paths) as library:
+        indexer = Indexer(
+            library,
+            model,
+            decode_threads=args.threads,
+            excluded=ctx.settings.excluded_patterns,
+            lock_wait=args.wait,
+        )
+        printer = progress.index_printer()
+        try:
+            summary = indexer.run([Path(p) for p in args.paths], printer, cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise
+        finally:
+            progress.end_line(printer)
+    if args.json:
+        print_json(summary.as_dict())
+    else:
+        print(
+            f"{summary.scanned} scanned, {summary.new} new, {summary.updated} updated, "
+            f"{summary.removed} removed, {summary.embedded} embedded, {summary.failed} failed, "
+            f"{summary.skipped} skipped in {formatting.duration(summary.seconds)} on "
+            f"{summary.device} (batch {summary.batch_size})"
+        )
+        if summary.failed:
+            print("See the failed files with: gallery status")
+    return 130 if summary.cancelled else 0
+
+
+def _print_hits(hits: Sequence[SearchHit], as_json: bool) -> None:
+    if as_json:
+        print_json([hit.as_dict() for hit in hits])
+        return
+    if not hits:
+        print("No matches.")
+    for hit in hits:
+        print(f"{hit.score:7.4f}  {hit.path}")
+
+
+def _searcher(ctx: Context, args: argparse.Namespace, library: Library) -> Searcher:
+    from gallery.library.search import Searcher
+
+    return Searcher(library, ctx.model(args))
+
+
+def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library.library import Library
+
+    with Library(ctx.paths) as library:
+        _print_hits(_searcher(ctx, args, library).search(args.text, args.n), args.json)
+    return 0
+
+
+def cmd_similar(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library.library import Library
+
+    path = str(Path(args.file).expanduser().resolve())
+    with Library(ctx.paths) as library:
+        _print_hits(_searcher(ctx, args, library).similar(path, args.n), args.json)
+    return 0
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library.model_indexes import index_status
+    from gallery.library.store import Store
+
+    store = Store(ctx.paths.library_db)
+    try:
+        if args.model:
+            ctx.require_known_model(store, args.model)
+        names = [args.model] if args.model else store.model_names()
+        models: dict[str, dict[str, int]] = {}
+        for name in names:
+            status = index_status(store, name)
+            models[name] = {
+                "indexed": status.indexed,
+                "failed": status.failed,
+                "pending": status.pending,
+            }
+        roots = store.roots()
+        files = store.counts(None).files
+        failures = [{"path": p, "reason": r} for p, r in store.failures()]
+    finally:
+        store.close()
+    if args.json:
+        print_json({"roots": roots, "files": files, "models": models, "failed_files": failures})
+        return 0
+    print(f"{files} files in {len(roots)} folder(s)")
+    for name, row in models.items():
+        print(
+            f"  {name}: {row['indexed']} indexed, {row['failed']} failed, {row['pending']} pending"
+        )
+    for item in failures:
+        print(f"  failed: {item['path']}: {item['reason']}")
+    return 0
+
+
+def _doctor_library(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library import doctor
+
+    report = doctor.repair(ctx.paths, args.wait) if args.repair else doctor.check(ctx.paths)
+    if args.json:
+        print_json(report.as_dict())
+        return 0 if report.ok else 1
+    for action in report.repaired:
+        print(f"repaired: {action}")
+    for note in report.notes:
+        print(f"note: {note}")
+    for problem in report.problems:
+        print(f"problem: {problem.what}\n  fix: {problem.fix}")
+    if report.ok:
+        print(f"The library {ctx.paths.library_db} is healthy.")
+        return 0
+    print(f"{len(report.problems)} problem(s) found.", end="")
+    fixable = not args.repair and any(p.repairable for p in report.problems)
+    repair = render(Remedy(Action.REPAIR_LIBRARY))
+    print(f" Run '{repair}' to fix them." if fixable else "")
+    return 1
+
+
+def _loaded_model_facts(ctx: Context, args: argparse.Namespace) -> ModelFacts:
+    """Resolve and load the image tower now, so the report shows the device it runs on."""
+    from gallery.diagnostics import ModelFacts
+
+    try:
+        model = ctx.model(args)
+    except UserError as exc:
+        return ModelFacts(args.model, None, None, None, str(exc))
+    try:
+        report = model.load_image_tower().report
+    except UserError as exc:
+        return ModelFacts(model.name, model.folder.path, None, None, str(exc))
+    return ModelFacts(
+        model.name, model.folder.path, report, model.batch_size_for(report), problem=None
+    )
+
+
+def _existing_store(ctx: Context) -> Store | None:
+    """The library's store when there is a readable one; the report never creates one."""
+    from gallery.library.store import Store
+
+    if not ctx.paths.library_db.exists():
+        return None
+    try:
+        return Store(ctx.paths.library_db)
+    except LibraryError as exc:
+        log.warning("The library is left out of the report: %s", exc.message)
+        return None
+
+
+def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
+    if args.check or args.repair:
+        return _doctor_library(ctx, args)
+    from gallery.diagnostics import as_text, report_sections
+
+    facts = _loaded_model_facts(ctx, args)
+    store = _existing_store(ctx)
+    try:
+        sections = report_sections(ctx.paths, ctx.settings, facts, store)
+    finally:
+        if store is not None:
+            store.close()
+    if args.json:
+        print_json(sections)
+    else:
+        print(as_text(sections))
+    return 0
+
+
+def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.bench import report
+    from gallery.bench.machine import describe
+    from gallery.bench.pipeline import ModelSettings, Plan, bench_indexing
+    from gallery.bench.search import bench_size
+    from gallery.bench.vit import ensure_bench_model
+    from gallery.ml.model_folder import read_model_folder
+
+    bench_dir = Path(args.bench_dir).expanduser() if args.bench_dir else ctx.paths.cache / "bench"
+    if args.model:
+        folder = ctx.registry().resolve(args.model, None)
+    else:
+        folder = read_model_folder(ensure_bench_model(args.arch, bench_dir / "models"))
+    settings = ModelSettings(
+        folder, args.device or "auto", args.threads, args.batch_size, ctx.paths.cache
+    )
+
+    def say(step: str) -> None:
+        print(f"bench: {step}...", file=sys.stderr, flush=True)
+
+    result: dict[str, object] = {"machine": describe(), "model": report.model_facts(folder)}
+    if args.search:
+        result["sizes"] = [
+            bench_size(
+                bench_dir / "search" / f"{args.vectors}-{n}",
+                n,
+                settings.make,
+                args.vectors,
+                query_count=args.queries,
+                progress=say,
+            )
+            for n in args.sizes
+        ]
+        lines = report.search_lines(result)
+    else:
+        path = Path(args.path).expanduser().resolve() if args.path else None
+        plan = Plan(path, args.photos, args.batches, args.seconds)
+        result |= bench_indexing(settings, bench_dir, plan, say)
+        lines = report.index_lines(result)
+    if args.json:
+        print_json(result)
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_gui(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.ui.app import run_app
+
+    return run_app(ctx.paths)

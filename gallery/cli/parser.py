@@ -1,0 +1,316 @@
+"""The command line as data: each command with its help and arguments in one table, turned
+into an argparse parser by one small builder."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from gallery import __version__
+from gallery.cli import commands, models
+from gallery.cli.context import Context
+from gallery.ml.providers import DEVICE_CHOICES
+
+Handler = Callable[[Context, argparse.Namespace], int]
+Target = argparse.ArgumentParser | argparse._MutuallyExclusiveGroup  # where arguments go
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("expected positive counts separated by commas")
+    return sizes
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument: `flags` is a positional's name or an option's flags ("-v --verbose")."""
+
+    flags: str
+    help: str | None = None
+    type: Callable[[str], object] = str
+    default: object = None
+    choices: Sequence[str] | None = None
+    nargs: str | None = None
+    metavar: str | None = None
+    switch: bool = False  # an on/off option (store_true)
+    exclusive: str | None = None  # arguments with the same name here exclude each other
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    handler: Handler | None = None
+    args: tuple[Arg, ...] = ()
+    description: str | None = None
+    actions: tuple[Command, ...] = ()  # subcommands, required when there are any
+
+
+def _wait(whom: str) -> Arg:
+    return Arg(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help=f"wait up to this long for {whom} writing the library (default: stop at once)",
+    )
+
+
+_JSON = Arg("--json", switch=True)
+_MODEL = Arg("--model", help="model name (default: the configured or only one)")
+_DEVICE = Arg("--device", choices=DEVICE_CHOICES, help="execution device")
+_RESULTS = Arg("-n", type=_positive, default=20, help="number of results")
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "models",
+        "list, download, import and remove models",
+        actions=(
+            Command("list", "catalog and installed models", models.cmd_models_list, (_JSON,)),
+            Command(
+                "download",
+                "download a catalog model, or any repo in a supported layout (honours HF_ENDPOINT)",
+                models.cmd_models_download,
+                (
+                    Arg(
+                        "model",
+                        nargs="?",
+                        metavar="NAME",
+                        help="a model from 'gallery models list'",
+                    ),
+                    Arg("--repo", metavar="OWNER/NAME", help="a Hugging Face repository instead"),
+                    Arg("--revision", help="branch, tag or commit of --repo (default: main)"),
+                    Arg("--precision", help="fp32 (default), fp16 or quantized where published"),
+                    Arg("--name", help="install under this name"),
+                ),
+            ),
+            Command(
+                "import",
+                "install a local model folder (Immich or HF layout)",
+                models.cmd_models_import,
+                (Arg("dir"), Arg("--name")),
+            ),
+            Command(
+                "remove",
+                "delete an installed model",
+                models.cmd_models_remove,
+                (
+                    Arg("name"),
+                    Arg("--index", switch=True, help="also delete its index from the library"),
+                ),
+            ),
+        ),
+    ),
+    Command(
+        "index",
+        "index photo folders",
+        commands.cmd_index,
+        (
+            Arg("paths", nargs="+", metavar="PATH"),
+            _MODEL,
+            _DEVICE,
+            Arg("--batch-size", type=_positive),
+            Arg("--threads", type=_positive, help="decode threads (default: all cores)"),
+            _wait("another indexer"),
+            _JSON,
+        ),
+    ),
+    Command(
+        "search",
+        "find photos by text",
+        commands.cmd_search,
+        (
+            Arg("text"),
+            _MODEL,
+            _DEVICE,
+            _RESULTS,
+            _JSON,
+        ),
+    ),
+    Command(
+        "similar",
+        "find photos like one photo",
+        commands.cmd_similar,
+        (
+            Arg("file"),
+            _MODEL,
+            _DEVICE,
+            _RESULTS,
+            _JSON,
+        ),
+    ),
+    Command(
+        "status",
+        "indexed, failed and pending counts per model",
+        commands.cmd_status,
+        (
+            Arg("--model"),
+            _JSON,
+        ),
+    ),
+    Command(
+        "doctor",
+        "versions, paths, providers and the device report",
+        commands.cmd_doctor,
+        (
+            _MODEL,
+            _DEVICE,
+            Arg(
+                "--check",
+                switch=True,
+                exclusive="check",
+                help="check the library instead: SQLite integrity, orphans, vector indexes (exit 1 "
+                "when something is wrong)",
+            ),
+            Arg(
+                "--repair",
+                switch=True,
+                exclusive="check",
+                help="fix what --check finds (rebuild vector indexes, drop orphans)",
+            ),
+            _wait("an indexer (with --repair)"),
+            _JSON,
+        ),
+    ),
+    Command(
+        "bench",
+        "measure indexing (or search) speed on this machine",
+        commands.cmd_bench,
+        description="Index photos with the real pipeline in a throw-away library and report "
+        "img/s, each stage's share, the machine's bound (cores / (model + decode core-seconds "
+        "per image)), the efficiency against it, a naive baseline and the model's img/s by "
+        "batch size. --search instead times text queries against 10k/100k/1M stored vectors. "
+        "Your library is never touched; photos, models and search libraries are cached in "
+        "the bench folder.",
+        args=(
+            Arg(
+                "path",
+                nargs="?",
+                metavar="PATH",
+                help="photos to index (default: generated 12 MP JPEGs)",
+            ),
+            Arg("--photos", type=_positive, default=200, help="generated photos (default: 200)"),
+            Arg(
+                "--model",
+                exclusive="model",
+                help="an installed model instead of a benchmark model",
+            ),
+            Arg(
+                "--arch",
+                choices=("b32", "l14"),
+                default="b32",
+                exclusive="model",
+                help="benchmark model with random weights and the real architecture: ViT-B/32 "
+                "(default) or ViT-L/14; built once into the bench folder",
+            ),
+            Arg("--device", choices=DEVICE_CHOICES, help="execution device (default: auto)"),
+            Arg("--batch-size", type=_positive, help="default: the model-aware size"),
+            Arg(
+                "--threads",
+                type=_positive,
+                help="inference and decode threads (default: by core count)",
+            ),
+            Arg(
+                "--batches",
+                type=_sizes,
+                default=(1, 2, 4, 8, 16),
+                metavar="N,N,...",
+                help="batch sizes of the model-alone curve (default: 1,2,4,8,16)",
+            ),
+            Arg(
+                "--seconds",
+                type=float,
+                default=2.0,
+                help="length of each model-alone measurement (default: 2)",
+            ),
+            Arg("--search", switch=True, help="benchmark text search instead"),
+            Arg(
+                "--queries",
+                type=_positive,
+                default=300,
+                help="timed queries per size (default: 300)",
+            ),
+            Arg(
+                "--sizes",
+                type=_sizes,
+                default=(10_000, 100_000, 1_000_000),
+                metavar="N,N,...",
+                help="stored vectors for --search (default: 10000,100000,1000000)",
+            ),
+            Arg(
+                "--vectors",
+                choices=("clustered", "uniform"),
+                default="clustered",
+                help="--search data: clustered like photo embeddings (default) or uniform "
+                "random (the worst case for recall)",
+            ),
+            Arg("--bench-dir", metavar="DIR", help="cache folder (default: <cache>/bench)"),
+            _JSON,
+        ),
+    ),
+)
+
+
+def _add_argument(parser: argparse.ArgumentParser, arg: Arg, groups: dict[str, Target]) -> None:
+    target: Target = parser
+    if arg.exclusive is not None:
+        if arg.exclusive not in groups:
+            groups[arg.exclusive] = parser.add_mutually_exclusive_group()
+        target = groups[arg.exclusive]
+    flags = arg.flags.split()
+    if arg.switch:
+        target.add_argument(*flags, action="store_true", help=arg.help)
+        return
+    target.add_argument(
+        *flags,
+        type=arg.type,
+        default=arg.default,
+        choices=arg.choices,
+        nargs=arg.nargs,
+        metavar=arg.metavar,
+        help=arg.help,
+    )
+
+
+def _add_commands(
+    parent: argparse.ArgumentParser, table: Sequence[Command], owner: str | None = None
+) -> None:
+    """A command is optional (`gallery` alone opens the app); a command's action is not."""
+    sub = parent.add_subparsers(
+        dest="command" if owner is None else f"{owner}_command",
+        metavar="COMMAND" if owner is None else "ACTION",
+        required=owner is not None,
+    )
+    for command in table:
+        parser = sub.add_parser(command.name, help=command.help, description=command.description)
+        groups: dict[str, Target] = {}
+        for arg in command.args:
+            _add_argument(parser, arg, groups)
+        if command.actions:
+            _add_commands(parser, command.actions, command.name)
+        if command.handler is not None:
+            parser.set_defaults(func=command.handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gallery",
+        description="Lumen Gallery: find photos by what is in them. "
+        "Run without arguments to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"Lumen Gallery {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log INFO to the console")
+    _add_commands(parser, COMMANDS)
+    return parser

@@ -1,0 +1,87 @@
+"""The parser built from the command table: every command reaches a handler, and the
+arguments scripts use parse as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from gallery.cli import commands, main, models
+from gallery.cli.parser import COMMANDS, Command, Handler, build_parser
+
+Leaf = tuple[tuple[str, ...], Handler]
+
+
+def _leaves(table: tuple[Command, ...], prefix: tuple[str, ...] = ()) -> list[Leaf]:
+    found: list[Leaf] = []
+    for command in table:
+        path = (*prefix, command.name)
+        if command.actions:
+            assert command.handler is None, f"{path} has actions, so no handler of its own"
+            found += _leaves(command.actions, path)
+        else:
+            assert command.handler is not None, f"{path} has no handler"
+            found.append((path, command.handler))
+    return found
+
+
+REQUIRED = {
+    ("models", "download"): (),
+    ("models", "import"): ("DIR",),
+    ("models", "remove"): ("NAME",),
+    ("index",): ("PATH",),
+    ("search",): ("text",),
+    ("similar",): ("file",),
+}
+
+
+def test_every_command_reaches_its_handler() -> None:
+    parser = build_parser()
+    leaves = _leaves(COMMANDS)
+    assert {("models", "list"), ("bench",)} <= {path for path, _ in leaves}
+    for path, handler in leaves:
+        assert parser.parse_args([*path, *REQUIRED.get(path, ())]).func is handler
+
+
+def test_no_command_opens_the_app_and_an_action_is_required() -> None:
+    parser = build_parser()
+    assert not hasattr(parser.parse_args([]), "func")
+    with pytest.raises(SystemExit) as raised:
+        parser.parse_args(["models"])
+    assert raised.value.code == 2
+
+
+def test_options_and_defaults() -> None:
+    parser = build_parser()
+    index = parser.parse_args(["index", "a", "b", "--batch-size", "4", "--wait", "1.5"])
+    assert (index.paths, index.batch_size, index.wait, index.json) == (["a", "b"], 4, 1.5, False)
+    assert index.func is commands.cmd_index
+    search = parser.parse_args(["search", "red car"])
+    assert (search.text, search.n, search.model, search.device) == ("red car", 20, None, None)
+    bench = parser.parse_args(["bench", "--batches", "1,4", "--sizes", "10"])
+    assert (bench.batches, bench.sizes, bench.arch, bench.photos) == ((1, 4), (10,), "b32", 200)
+    remove = parser.parse_args(["models", "remove", "old", "--index"])
+    assert (remove.name, remove.index, remove.func) == ("old", True, models.cmd_models_remove)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["doctor", "--check", "--repair"],
+        ["bench", "--model", "m", "--arch", "l14"],
+        ["index", "p", "--batch-size", "0"],
+        ["bench", "--sizes", "10,x"],
+        ["search", "x", "--device", "quantum"],
+    ],
+)
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_help_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    text = capsys.readouterr().out
+    assert all(command.name in text for command in COMMANDS)
