@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.host.load()
         self._restore_geometry()
-        if offer_first_run and self.host.model is None:
+        if offer_first_run and not registry.installed():
             QTimer.singleShot(0, self.models.offer_first_run)
 
     # what tests and the parts read --------------------------------------------------------
@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
     def _model_changed(self, has_model: bool) -> None:
         self.device_button.on_model_changed(has_model)
         self.searching.use_model(self.host.model)
+        self.status.on_model_problem(self.host.problem)  # e.g. several models, none chosen
         self.searching.run_now()
 
     @Slot(object)

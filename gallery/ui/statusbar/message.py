@@ -39,6 +39,7 @@ class StatusMessage(QLabel):
         self._indexing = ""  # how far the run in progress is; "" when none runs
         self._paused = False
         self._note = ""  # the outcome of the last run, shown beside the photo count
+        self._problem = ""  # why no model can be used, shown there until one can
 
     def _show(self, text: str) -> None:
         """A run in progress speaks over what the grid shows."""
@@ -59,8 +60,13 @@ class StatusMessage(QLabel):
         if answer.ranked:
             self._show(f"{len(answer.items)} results for {answer.query}")
         else:
-            note = f" — {self._note}" if self._note else ""
-            self._show(f"{len(answer.items):,} photos{note}")
+            note = self._problem or self._note
+            self._show(f"{len(answer.items):,} photos" + (f" — {note}" if note else ""))
+
+    def on_model_problem(self, error: GalleryError | None) -> None:
+        self._problem = error_text(error) if error is not None else ""
+        if self._problem:
+            self._show(self._problem)
 
     @Slot()
     def on_index_started(self) -> None:
