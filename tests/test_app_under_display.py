@@ -18,6 +18,7 @@ from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import app_paths
+from gallery.ui.search_controller import ANSWERED
 from tests.conftest import REPO
 from tests.support.tiny_models import solid_colour_image
 
@@ -88,7 +89,7 @@ def test_app_shows_window_takes_a_query_logs_and_quits_on_ctrl_q(
         _xdotool(display, "type", "--delay", "30", "red")
         log_file = paths.log / "lumen-gallery.log"
         deadline = time.monotonic() + 20
-        while "answered with 3 results" not in log_file.read_text():
+        while ANSWERED % 3 not in log_file.read_text():
             assert time.monotonic() < deadline, log_file.read_text()[-3000:]
             time.sleep(0.2)
         _xdotool(display, "key", "ctrl+q")

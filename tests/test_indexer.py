@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from gallery.imaging import thumbnail_file
-from gallery.library.indexer import Indexer, IndexProgress
+from gallery.library.indexer import Indexer, IndexProgress, IndexSummary
 from gallery.library.library import Library
 from gallery.library.search import Searcher
 from gallery.ml.encoder import ClipModel
@@ -108,10 +111,18 @@ class _PauseAfterFirstBatch:
             return self.changed.wait_for(lambda: len(self.done) >= count, timeout)
 
 
-def test_pause_holds_between_batches_then_resumes(
-    photos: Path, model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO)
+@dataclass
+class _HeldRun:
+    library: Library
+    progress: _PauseAfterFirstBatch
+    running: Future[IndexSummary]
+    paused: threading.Event
+    cancel: threading.Event
+
+
+@contextmanager
+def _held_run(photos: Path, model_dirs: dict[str, Path]) -> Iterator[_HeldRun]:
+    """A real run in another thread that pauses itself after its first batch of 4."""
     paused, cancel = threading.Event(), threading.Event()
     progress = _PauseAfterFirstBatch(paused)
     with Library(app_paths().ensure()) as library, ThreadPoolExecutor(1) as pool:
@@ -119,18 +130,26 @@ def test_pause_holds_between_batches_then_resumes(
         running = pool.submit(indexer.run, [photos], progress, cancel, paused=paused)
         try:
             assert progress.wait_for_batches(1, timeout=30)
-            assert not progress.wait_for_batches(2, timeout=0.5), "a batch ran while paused"
-            assert progress.done == [4]
-            model_id = library.store.find_model("colour-hf")
-            assert library.store.counts(model_id).indexed == 4  # nothing more was committed
-            paused.clear()
-            summary = running.result(timeout=30)
+            yield _HeldRun(library, progress, running, paused, cancel)
         finally:
             paused.clear()
             cancel.set()  # never leave the run holding if an assertion failed
+
+
+def test_pause_holds_between_batches_then_resumes(
+    photos: Path, model_dirs: dict[str, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    with _held_run(photos, model_dirs) as run:
+        assert not run.progress.wait_for_batches(2, timeout=0.5), "a batch ran while paused"
+        assert run.progress.done == [4]
+        model_id = run.library.store.find_model("colour-hf")
+        assert run.library.store.counts(model_id).indexed == 4  # nothing more was committed
+        run.paused.clear()
+        summary = run.running.result(timeout=30)
         assert not summary.cancelled and summary.embedded == 24
-        assert progress.done == [4, 8, 12, 16, 20, 24]
-        assert library.store.counts(model_id).indexed == 24
+        assert run.progress.done == [4, 8, 12, 16, 20, 24]
+        assert run.library.store.counts(model_id).indexed == 24
     assert "Indexing paused after 4 photos" in caplog.text
     assert "Indexing resumed after" in caplog.text
 
@@ -138,23 +157,16 @@ def test_pause_holds_between_batches_then_resumes(
 def test_cancel_while_paused_ends_the_run_promptly(
     photos: Path, model_dirs: dict[str, Path]
 ) -> None:
-    paused, cancel = threading.Event(), threading.Event()
-    progress = _PauseAfterFirstBatch(paused)
-    with Library(app_paths().ensure()) as library, ThreadPoolExecutor(1) as pool:
-        indexer = Indexer(library, _model(model_dirs), decode_threads=2)
-        running = pool.submit(indexer.run, [photos], progress, cancel, paused=paused)
-        try:
-            assert progress.wait_for_batches(1, timeout=30)
-            assert not progress.wait_for_batches(2, timeout=0.3), "the run is held"
-            cancelled_at = time.perf_counter()
-            cancel.set()
-            summary = running.result(timeout=30)
-            assert time.perf_counter() - cancelled_at < 2.0
-        finally:
-            cancel.set()
-        assert paused.is_set(), "the run ended without anyone resuming it"
-        assert summary.cancelled and summary.embedded == 4 and progress.done == [4]
-        assert library.store.counts(library.store.find_model("colour-hf")).indexed == 4
+    with _held_run(photos, model_dirs) as run:
+        assert not run.progress.wait_for_batches(2, timeout=0.3), "the run is held"
+        cancelled_at = time.perf_counter()
+        run.cancel.set()
+        summary = run.running.result(timeout=30)
+        assert time.perf_counter() - cancelled_at < 2.0
+        assert run.paused.is_set(), "the run ended without anyone resuming it"
+        assert summary.cancelled and summary.embedded == 4 and run.progress.done == [4]
+        store = run.library.store
+        assert store.counts(store.find_model("colour-hf")).indexed == 4
 
 
 def test_several_roots_in_one_run(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from PySide6.QtCore import QMimeData, QObject, QPointF, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from pytestqt.qtbot import QtBot
 
+from gallery.diagnostics import SECTIONS
 from gallery.library.library import Library
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths, app_paths
@@ -220,8 +223,12 @@ def test_drop_a_folder_and_navigate_results(
     viewer.close()
 
 
-def test_diagnostics_show_device_model_counts_and_paths(
-    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+def test_diagnostics_show_device_model_counts_and_paths_in_the_sections_of_doctor(
+    qtbot: QtBot,
+    paths: AppPaths,
+    photos: Path,
+    qt_warnings: list[logging.LogRecord],
+    gallery_cli: Callable[..., subprocess.CompletedProcess[str]],
 ) -> None:
     window = _window(qtbot, paths)
     window.add_folders([photos])
@@ -233,6 +240,10 @@ def test_diagnostics_show_device_model_counts_and_paths(
     assert "name: colours" in text and "indexed: 6" in text
     assert f"log: {paths.log}" in text
     dialog.close()
+    sections = [line.split(":")[0] for line in text.splitlines() if not line.startswith(" ")]
+    doctor = json.loads(gallery_cli("doctor", "--json").stdout)
+    assert sections == list(doctor) == list(SECTIONS)
+    assert doctor["library"]["indexed"] == 6 and doctor["model"]["name"] == "colours"
 
 
 def test_first_run_offers_import_and_window_geometry_is_remembered(

@@ -3,14 +3,18 @@ the models dialog, and switching models with one index each."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from gallery.ml.model_files import MARKER_NAME
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import app_paths
 from gallery.ui.main_window import MainWindow
@@ -134,4 +138,46 @@ def test_switching_models_counts_what_is_left_and_deletes_an_old_index(
     assert not rows["first"].has_index and rows["first"].indexed == 0
     assert not (window.paths.indexes / "first.hnsw").exists()
     assert (window.paths.indexes / "second.hnsw").exists()
+    dialog.close()
+
+
+def test_the_models_dialog_and_the_cli_list_the_same_models_in_the_same_states(
+    qtbot: QtBot,
+    window: MainWindow,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    gallery_cli: Callable[..., subprocess.CompletedProcess[str]],
+) -> None:
+    registry = ModelRegistry(window.paths.models)
+    registry.import_folder(model_dirs["colour-hf"], "first")
+    registry.import_folder(model_dirs["colour-immich"], "second")
+    broken = registry.import_folder(model_dirs["colour-hf"], "broken").path
+    (broken / MARKER_NAME).unlink()  # an interrupted install: damaged, never loaded
+    assert window.models.use_model("first", ask=False)
+    photos = tmp_path / "photos"
+    for colour in ("red", "blue", "green"):
+        solid_colour_image(photos / f"{colour}.png", colour)
+    window.add_folders([photos])
+    qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
+
+    dialog = window.models.show_models()
+    listed = json.loads(gallery_cli("models", "list", "--json").stdout)
+
+    def facts(row: dict[str, object]) -> tuple[object, ...]:
+        keys = ("name", "state", "default", "indexed", "pending", "has_index")
+        return tuple(row[key] for key in keys)
+
+    assert [facts(entry.as_dict()) for entry in dialog.rows] == [facts(row) for row in listed]
+    def cell(row: int, column: int) -> str:
+        item = dialog.table.item(row, column)
+        assert item is not None
+        return item.text()
+
+    shown = {cell(i, 0): cell(i, 2) for i in range(dialog.table.rowCount())}
+    states = {row["name"]: row["state"] for row in listed}
+    assert states["first"] == "installed" and shown["first"] == "in use"
+    assert states["second"] == "installed" and shown["second"] == "installed"
+    assert states["broken"] == "damaged" and shown["broken"] == "damaged"
+    assert states["clip-vit-b-32"] == "available"
+    assert shown[next(r.title for r in dialog.rows if r.name == "clip-vit-b-32")] == "not installed"
     dialog.close()

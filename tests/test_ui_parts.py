@@ -115,11 +115,17 @@ def test_stopping_a_running_job_cancels_it_and_waits(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: results == [True], timeout=5_000)
 
 
-def test_indexing_queues_folders_pauses_and_cancels(
-    qtbot: QtBot, library: Library, model: ClipModel, tmp_path: Path
-) -> None:
+@pytest.fixture
+def controller(library: Library) -> Iterator[IndexingController]:
     parent = QObject()
     controller = IndexingController(library, Settings(), parent)
+    yield controller
+    controller.shutdown()
+
+
+def test_indexing_queues_folders_pauses_and_cancels(
+    qtbot: QtBot, controller: IndexingController, model: ClipModel, tmp_path: Path
+) -> None:
     progress: list[IndexProgress] = []
     summaries: list[IndexSummary] = []
     idle: list[bool] = []
@@ -153,10 +159,8 @@ def test_indexing_queues_folders_pauses_and_cancels(
 
 
 def test_indexing_failure_is_forwarded_and_shutdown_waits(
-    qtbot: QtBot, library: Library, model: ClipModel, tmp_path: Path
+    qtbot: QtBot, controller: IndexingController, model: ClipModel, tmp_path: Path
 ) -> None:
-    parent = QObject()
-    controller = IndexingController(library, Settings(), parent)
     failures: list[GalleryError] = []
     controller.failed.connect(failures.append)
     controller.start(model, [tmp_path / "no-such-folder"])

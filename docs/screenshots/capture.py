@@ -77,7 +77,7 @@ def main() -> int:
     window.move(40, 30)
     window.show()
     window.add_folders([photos])
-    pump(120, lambda: not window.indexing)
+    pump(120, lambda: not window.indexer.running)
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
     grab(window, "grid.png")
 
@@ -88,7 +88,7 @@ def main() -> int:
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
     grab(window, "search.png")
 
-    diagnostics = window.show_diagnostics()
+    diagnostics = window.help.show_diagnostics()
     diagnostics.resize(760, 560)
     diagnostics.move(260, 120)
     grab(diagnostics, "diagnostics.png")

@@ -48,6 +48,11 @@ class Arg:
     exclusive: str | None = None  # arguments with the same name here exclude each other
 
 
+def _counts(flag: str, default: tuple[int, ...], help: str) -> Arg:
+    """An option that takes positive counts separated by commas."""
+    return Arg(flag, help, type=_sizes, default=default, metavar="N,N,...")
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -222,12 +227,10 @@ COMMANDS: tuple[Command, ...] = (
                 type=_positive,
                 help="inference and decode threads (default: by core count)",
             ),
-            Arg(
+            _counts(
                 "--batches",
-                type=_sizes,
-                default=(1, 2, 4, 8, 16),
-                metavar="N,N,...",
-                help="batch sizes of the model-alone curve (default: 1,2,4,8,16)",
+                (1, 2, 4, 8, 16),
+                "batch sizes of the model-alone curve (default: 1,2,4,8,16)",
             ),
             Arg(
                 "--seconds",
@@ -242,12 +245,10 @@ COMMANDS: tuple[Command, ...] = (
                 default=300,
                 help="timed queries per size (default: 300)",
             ),
-            Arg(
+            _counts(
                 "--sizes",
-                type=_sizes,
-                default=(10_000, 100_000, 1_000_000),
-                metavar="N,N,...",
-                help="stored vectors for --search (default: 10000,100000,1000000)",
+                (10_000, 100_000, 1_000_000),
+                "stored vectors for --search (default: 10000,100000,1000000)",
             ),
             Arg(
                 "--vectors",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from gallery import formatting
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from gallery.ml.download import ModelDownloadProgress
 
 _WIDTH = 100
+P = TypeVar("P")
 
 
 def _overwrite(line: str) -> None:
@@ -26,36 +28,37 @@ def _with_eta(figures: str, seconds: float | None) -> str:
     return f"{figures}, {left}" if left else figures
 
 
-def index_printer() -> Callable[[IndexProgress], None] | None:
-    """Scan count, then photos done with the rate and the time left."""
+def _line_of_index(p: IndexProgress) -> str:
+    if p.stage == "scan":
+        return f"Scanning... {p.done} files"
+    figures = _with_eta(formatting.rate(p.rate, "img"), p.eta_seconds)
+    return f"Indexing {p.done}/{p.total} ({figures}), {p.failed} failed"
+
+
+def _line_of_download(name: str, p: ModelDownloadProgress) -> str:
+    if p.stage == "install":
+        return f"Installing {name}: checking that the model runs..."
+    done = formatting.size(p.bytes_done)
+    of_total = f" of {formatting.size(p.bytes_total)}" if p.bytes_total else ""
+    figures = _with_eta(formatting.rate(p.speed, "B"), p.eta)
+    return f"Downloading {name}: {done}{of_total} ({figures}) {p.current_file}"
+
+
+def _on_terminal(line: Callable[[P], str]) -> Callable[[P], None] | None:
+    """A printer that rewrites its line in place, or None when stderr is not a terminal."""
     if not sys.stderr.isatty():
         return None
+    return lambda progress: _overwrite(line(progress))
 
-    def show(p: IndexProgress) -> None:
-        if p.stage == "scan":
-            _overwrite(f"Scanning... {p.done} files")
-            return
-        figures = _with_eta(formatting.rate(p.rate, "img"), p.eta_seconds)
-        _overwrite(f"Indexing {p.done}/{p.total} ({figures}), {p.failed} failed")
 
-    return show
+def index_printer() -> Callable[[IndexProgress], None] | None:
+    """Scan count, then photos done with the rate and the time left."""
+    return _on_terminal(_line_of_index)
 
 
 def download_printer(name: str) -> Callable[[ModelDownloadProgress], None] | None:
     """Bytes, speed and the time left, then the install step."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(p: ModelDownloadProgress) -> None:
-        if p.stage == "install":
-            _overwrite(f"Installing {name}: checking that the model runs...")
-            return
-        done = formatting.size(p.bytes_done)
-        of_total = f" of {formatting.size(p.bytes_total)}" if p.bytes_total else ""
-        figures = _with_eta(formatting.rate(p.speed, "B"), p.eta)
-        _overwrite(f"Downloading {name}: {done}{of_total} ({figures}) {p.current_file}")
-
-    return show
+    return _on_terminal(partial(_line_of_download, name))
 
 
 def end_line(printer: object | None) -> None:

@@ -38,8 +38,9 @@ class Searcher:
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
-    @property
-    def index(self) -> VectorIndex:
+    def open_index(self) -> VectorIndex:
+        """The model's vector index, opened (and caught up) on first use. A model whose config
+        does not state its dimension embeds one text to learn it."""
         dim = self.model.dim or int(self.model.embed_texts(["a photo"]).shape[1])
         return self.library.vector_index(self.model.name, dim)
 
@@ -47,7 +48,7 @@ class Searcher:
         """Load the text tower and open the vector index before the first query needs them
         (at 1M photos the index alone takes seconds to read)."""
         self.text_vector("a photo")
-        _ = self.index
+        self.open_index()
 
     def text_vector(self, text: str) -> FloatArray:
         key = " ".join(text.split()).lower()
@@ -66,13 +67,13 @@ class Searcher:
     def search(self, text: str, k: int = 20) -> list[SearchHit]:
         if not text.strip():
             return []
-        return self._hits(self.index.query(self.text_vector(text), k))
+        return self._hits(self.open_index().query(self.text_vector(text), k))
 
     def similar(self, path: str, k: int = 20) -> list[SearchHit]:
         """Photos like an indexed one, from its stored vector; the photo itself is left out."""
         store = self.library.store
         file_id = store.file_id(path)
-        index = self.index
+        index = self.open_index()
         vector = None if file_id is None else store.vector_of(index.model_id, file_id)
         if file_id is None or vector is None:
             raise UserError(

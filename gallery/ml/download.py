@@ -49,6 +49,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 
+from gallery import formatting
 from gallery.errors import Action, Cancelled, ModelError, Remedy
 from gallery.ml.catalog import ModelFile
 from gallery.ml.model_files import sha256_file
@@ -390,8 +391,8 @@ class HubRepo:
         free = shutil.disk_usage(dest).free
         if needed > free:
             raise DiskFullError(
-                f"Not enough disk space in {dest}: the model needs {needed / 1e6:.0f} MB more, "
-                f"{free / 1e6:.0f} MB are free.",
+                f"Not enough disk space in {dest}: the model needs {formatting.size(needed)} "
+                f"more, {formatting.size(free)} are free.",
                 "Free some space and run the download again.",
             )
         meter = _Meter(total, done, progress)

@@ -6,12 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from gallery.library.library import Library
-from gallery.ui.indexing import IndexingController
+from gallery.ui.context import AppContext
 from gallery.ui.model_actions import WAIT_FOR_INDEXING
-from gallery.ui.model_host import ModelHost
 
 
 def dropped_folders(mime: QMimeData) -> list[Path]:
@@ -24,18 +22,13 @@ class FolderActions(QObject):
     message = Signal(str)  # a line for the status bar
     library_changed = Signal()  # the photos shown may have changed
 
-    def __init__(
-        self, window: QWidget, library: Library, host: ModelHost, indexing: IndexingController
-    ) -> None:
-        super().__init__(window)
-        self.window = window
-        self.library = library
-        self.host = host
-        self.indexing = indexing
+    def __init__(self, app: AppContext) -> None:
+        super().__init__(app.window)
+        self.app = app
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Add a Photo Folder", str(Path.home())
+            self.app.window, "Add a Photo Folder", str(Path.home())
         )
         if folder:
             self.add_folders([Path(folder)])
@@ -43,46 +36,47 @@ class FolderActions(QObject):
     def add_folders(self, folders: list[Path]) -> None:
         roots = [folder.resolve() for folder in folders]
         for root in roots:
-            self.library.store.add_root(str(root))
+            self.app.library.store.add_root(str(root))
         self.index(roots)
 
     def choose_folder_to_remove(self) -> None:
-        roots = self.library.store.roots()
+        roots = self.app.library.store.roots()
         if not roots:
-            QMessageBox.information(self.window, "Remove Folder", "No folders have been added yet.")
+            QMessageBox.information(self.app.window, "Remove Folder", "No folders added yet.")
             return
+        question = "Stop showing photos from this folder:"
         root, ok = QInputDialog.getItem(
-            self.window, "Remove Folder", "Stop showing photos from this folder:", roots, 0, False
+            self.app.window, "Remove Folder", question, roots, 0, False
         )
         if ok and root:
             self.remove_folder(root)
 
     def remove_folder(self, root: str) -> None:
-        if self.indexing.running:
-            QMessageBox.information(self.window, "Remove Folder", WAIT_FOR_INDEXING)
+        if self.app.indexer.running:
+            QMessageBox.information(self.app.window, "Remove Folder", WAIT_FOR_INDEXING)
             return
-        self.library.forget_files(self.library.store.remove_root(root))
-        self.library.save()
+        self.app.library.forget_files(self.app.library.store.remove_root(root))
+        self.app.library.save()
         self.library_changed.emit()
 
     def rescan(self) -> None:
-        roots = [Path(r) for r in self.library.store.roots()]
+        roots = [Path(r) for r in self.app.library.store.roots()]
         if roots:
             self.index(roots)
         else:
             self.message.emit("Add a folder first: File > Add Folder…")
 
     def index(self, roots: list[Path]) -> None:
-        if self.host.model is None:
+        if self.app.host.model is None:
             self.message.emit("Folders added. Import or download a model to index them.")
             self.library_changed.emit()
             return
-        self.indexing.start(self.host.model, roots)
+        self.app.indexer.start(self.app.host.model, roots)
 
     def index_folder(self, folder: str) -> None:
         """Index a folder a remedy names: a rescan when the library already holds it."""
         path = Path(folder)
-        if any(path.is_relative_to(root) for root in self.library.store.roots()):
+        if any(path.is_relative_to(root) for root in self.app.library.store.roots()):
             self.rescan()
         elif path.is_dir():
             self.add_folders([path])

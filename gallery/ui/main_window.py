@@ -18,6 +18,7 @@ from gallery.ml.providers import DeviceReport
 from gallery.ml.registry import SOURCE_MODELS_DIR, ModelRegistry
 from gallery.paths import AppPaths
 from gallery.settings import Settings
+from gallery.ui.context import AppContext
 from gallery.ui.folder_actions import FolderActions, dropped_folders
 from gallery.ui.grid import PhotoGrid
 from gallery.ui.help_actions import HelpActions
@@ -51,11 +52,10 @@ class MainWindow(QMainWindow):
         self.host = ModelHost(paths, self.settings, registry, self)
         self.indexer = IndexingController(self.library, self.settings, self)
         self.searching = SearchController(self.library, self)
-        self.folders = FolderActions(self, self.library, self.host, self.indexer)
-        self.models = ModelActions(
-            self, self.host, self.library, self.indexer, self.remedy_handlers()
-        )
-        self.help = HelpActions(self, self.host, self.library, self.indexer)
+        app = AppContext(self, self.host, self.library, self.indexer)
+        self.folders = FolderActions(app)
+        self.models = ModelActions(app, self.remedy_handlers())
+        self.help = HelpActions(app)
         self._build_widgets()
         self._build_status_bar()
         self.menu_actions = self._build_menus()

@@ -11,18 +11,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gallery.errors import GalleryError
-from gallery.library.library import Library
 from gallery.library.model_indexes import delete_model_index, index_status
 from gallery.library.model_overview import ModelEntry, model_overview
 from gallery.ml.catalog import load_catalog
+from gallery.ui.context import AppContext
 from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
-from gallery.ui.indexing import IndexingController
 from gallery.ui.messages import RemedyHandlers, show_error
 from gallery.ui.model_download import DownloadDialog
-from gallery.ui.model_host import ModelHost
 from gallery.ui.models_dialog import ModelsDialog
 
 log = logging.getLogger(__name__)
@@ -34,37 +32,27 @@ class ModelActions(QObject):
     message = Signal(str)  # a line for the status bar
     index_requested = Signal()  # the new model should index the library now
 
-    def __init__(
-        self,
-        window: QWidget,
-        host: ModelHost,
-        library: Library,
-        indexing: IndexingController,
-        handlers: RemedyHandlers,
-    ) -> None:
-        super().__init__(window)
-        self.window = window
-        self.host = host
-        self.library = library
-        self.indexing = indexing
+    def __init__(self, app: AppContext, handlers: RemedyHandlers) -> None:
+        super().__init__(app.window)
+        self.app = app
         self.handlers = handlers
         self.dialog: ModelsDialog | None = None
-        indexing.idle.connect(self.refresh_dialog)  # its counts just changed
+        app.indexer.idle.connect(self.refresh_dialog)  # its counts just changed
 
     @property
     def _settings_file(self) -> Path:
-        return self.host.paths.settings_file
+        return self.app.host.paths.settings_file
 
     def rows(self) -> list[ModelEntry]:
-        configured = self.host.settings.default_model
-        return model_overview(self.host.registry, self.library.store, configured)
+        configured = self.app.host.settings.default_model
+        return model_overview(self.app.host.registry, self.app.library.store, configured)
 
     def offer_first_run(self, offline_reason: str | None = None) -> None:
         try:
             default: str | None = load_catalog().default
         except GalleryError as exc:
             default, offline_reason = None, offline_reason or str(exc)
-        choice = FirstRunDialog(default, offline_reason, self.window).exec()
+        choice = FirstRunDialog(default, offline_reason, self.app.window).exec()
         if choice == FirstRunDialog.IMPORT:
             self.choose_model_folder()
         elif choice == FirstRunDialog.DOWNLOAD and default is not None:
@@ -74,16 +62,16 @@ class ModelActions(QObject):
 
     def download_model(self, name: str) -> DownloadDialog:
         """Download with a progress dialog; on success the new model is put to use."""
-        dialog = DownloadDialog(self.host.paths.models, name, self.window)
+        dialog = DownloadDialog(self.app.host.paths.models, name, self.app.window)
         dialog.exec()
         if dialog.installed is not None:
             self.use_model(dialog.installed.name, ask=False)
         elif dialog.error is not None and not dialog.offline:
-            show_error(self.window, "Download stopped", dialog.error, self.handlers)
+            show_error(self.app.window, "Download stopped", dialog.error, self.handlers)
         return dialog
 
     def show_models(self) -> ModelsDialog:
-        dialog = ModelsDialog(self.window)
+        dialog = ModelsDialog(self.app.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         actions: list[tuple[SignalInstance, Callable[[str], object]]] = [
             (dialog.use_requested, self.use_model),
@@ -109,10 +97,10 @@ class ModelActions(QObject):
 
     def use_model(self, name: str, *, ask: bool = True) -> bool:
         """Switch models; the new one has its own index, so say what it still has to index."""
-        if self.indexing.running:
-            QMessageBox.information(self.window, "Switch Model", WAIT_FOR_INDEXING)
+        if self.app.indexer.running:
+            QMessageBox.information(self.app.window, "Switch Model", WAIT_FOR_INDEXING)
             return False
-        pending = index_status(self.library.store, name).pending
+        pending = index_status(self.app.library.store, name).pending
         index_now = pending > 0
         if ask:
             box = QMessageBox(
@@ -120,7 +108,7 @@ class ModelActions(QObject):
                 "Switch Model",
                 f"Use {name} from now on? {pending:,} photos still have to be indexed with it; "
                 "until then searches find only the photos it has seen.",
-                parent=self.window,
+                parent=self.app.window,
             )
             now = box.addButton("Switch and Index Now", QMessageBox.ButtonRole.AcceptRole)
             later = box.addButton("Switch Only", QMessageBox.ButtonRole.ActionRole)
@@ -136,35 +124,35 @@ class ModelActions(QObject):
         return True
 
     def _make_default(self, name: str | None) -> None:
-        self.host.settings.default_model = name
-        self.host.settings.save(self._settings_file)
-        self.host.load()
+        self.app.host.settings.default_model = name
+        self.app.host.settings.save(self._settings_file)
+        self.app.host.load()
 
     def delete_index(self, name: str) -> None:
         answer = QMessageBox.question(
-            self.window,
+            self.app.window,
             "Delete Index",
             f"Delete the index of {name}? Its vectors are removed; your photos are not touched.",
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                delete_model_index(self.library, name)
+                delete_model_index(self.app.library, name)
             except GalleryError as exc:
-                show_error(self.window, "Delete Index", exc, self.handlers)
+                show_error(self.app.window, "Delete Index", exc, self.handlers)
 
     def remove_model(self, name: str) -> None:
         answer = QMessageBox.question(
-            self.window, "Remove Model", f"Remove the model {name} from this computer?"
+            self.app.window, "Remove Model", f"Remove the model {name} from this computer?"
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                self.host.registry.remove(name)
+                self.app.host.registry.remove(name)
             except GalleryError as exc:
-                show_error(self.window, "Remove Model", exc, self.handlers)
+                show_error(self.app.window, "Remove Model", exc, self.handlers)
 
     def choose_model_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, "Import a Model Folder", str(Path.home())
+            self.app.window, "Import a Model Folder", str(Path.home())
         )
         if folder:
             self.import_model(Path(folder))
@@ -172,26 +160,26 @@ class ModelActions(QObject):
     def import_model(self, folder: Path) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            installed = self.host.registry.import_folder(folder)
+            installed = self.app.host.registry.import_folder(folder)
         except GalleryError as exc:
             QGuiApplication.restoreOverrideCursor()
-            show_error(self.window, "Cannot import this model", exc, self.handlers)
+            show_error(self.app.window, "Cannot import this model", exc, self.handlers)
             return
         QGuiApplication.restoreOverrideCursor()
         self._make_default(installed.name)
         self.message.emit(f"Model {installed.name} is ready.")
 
     def show_settings(self) -> None:
-        settings = self.host.settings
-        names = [m.name for m in self.host.registry.installed()]
-        dialog = SettingsDialog(settings, names, self.window)
+        settings = self.app.host.settings
+        names = [m.name for m in self.app.host.registry.installed()]
+        dialog = SettingsDialog(settings, names, self.app.window)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         before = (settings.default_model, settings.device, settings.batch_size)
         dialog.apply_to(settings)
         settings.save(self._settings_file)
         if before != (settings.default_model, settings.device, settings.batch_size):
-            if self.indexing.running:
+            if self.app.indexer.running:
                 self.message.emit("The new model settings apply after indexing.")
             else:
-                self.host.load()
+                self.app.host.load()
