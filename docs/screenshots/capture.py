@@ -93,6 +93,13 @@ def main() -> int:
     diagnostics.move(260, 120)
     grab(diagnostics, "diagnostics.png")
     diagnostics.close()
+
+    (paths.indexes / "tiny-colour-demo.hnsw").unlink()  # as after a lost file: the check says so
+    check = window.help.check_library()
+    check.move(260, 160)
+    pump(30, lambda: check.report is not None)
+    grab(check, "check-library.png")
+    check.close()
     QTimer.singleShot(0, window.close)
     pump(2)
     shutil.rmtree(home, ignore_errors=True)

@@ -18,10 +18,15 @@ from gallery.ui.workers import Job, WorkerThread
 HEALTHY = "The library is healthy."
 
 
+def _sentence(text: str) -> str:
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
 def report_text(report: doctor.Report) -> str:
     lines = [f"Repaired: {action}" for action in report.repaired]
     lines += [f"Note: {note}" for note in report.notes]
-    lines += [f"Problem: {p.what}\n    What to do: {p.fix}" for p in report.problems]
+    lines += [f"Problem: {p.what}.\n    {_sentence(p.fix)}" for p in report.problems]
     lines.append(HEALTHY if report.ok else f"{len(report.problems)} problem(s) found.")
     return "\n".join(lines)
 
