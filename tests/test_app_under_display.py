@@ -18,6 +18,7 @@ from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import app_paths
+from gallery.ui.app import QUIT, SHOWN
 from gallery.ui.search_controller import ANSWERED
 from tests.conftest import REPO
 from tests.support.tiny_models import solid_colour_image
@@ -100,5 +101,5 @@ def test_app_shows_window_takes_a_query_logs_and_quits_on_ctrl_q(
             app.wait()
     assert app.returncode == 0, output
     text = log_file.read_text()
-    assert "Main window shown" in text and "'red'" in text and "Quit with code 0" in text
+    assert SHOWN in text and "'red'" in text and QUIT % 0 in text
     assert "Traceback" not in text and "QThread: Destroyed" not in output

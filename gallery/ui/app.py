@@ -15,6 +15,9 @@ from gallery.ui.qt_logging import install_excepthook, install_qt_message_handler
 from gallery.ui.resources import app_icon_path
 
 log = logging.getLogger(__name__)
+# Log lines that say the app started and ended; tests read the log file for them.
+SHOWN = "Main window shown"
+QUIT = "Quit with code %d"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -38,7 +41,7 @@ def run_app(paths: AppPaths) -> int:
     install_excepthook()
     window = MainWindow(paths)
     window.show()
-    log.info("Main window shown")
+    log.info(SHOWN)
     code = app.exec()
-    log.info("Quit with code %d", code)
+    log.info(QUIT, code)
     return code
