@@ -29,6 +29,7 @@ from gallery.ml.model_folder import read_model_folder
 from gallery.ml.registry import ModelRegistry
 from gallery.ml.tokenizer import TextTokenizer
 from gallery.paths import app_paths
+from gallery.text import say
 from tests.conftest import REPO
 from tests.support.hub_server import HubServer, closed_port_url
 from tests.support.tiny_models import build_clip_folder, solid_colour_image
@@ -192,17 +193,17 @@ def test_a_second_writer_is_told_to_wait(tmp_path: Path) -> None:
 
 
 def test_disk_faults(tmp_path: Path) -> None:
-    full = faults.disk_full(tmp_path, "save the vector index")
-    read_only = faults.read_only(tmp_path, "save the vector index")
+    full = faults.disk_full(tmp_path, say("save the vector index"))
+    read_only = faults.read_only(tmp_path, say("save the vector index"))
     for error in (full, read_only):
         assert error.remedies == ()  # free space, make it writable: nothing an app can do
         assert faults.KEPT in error.hint
         assert_neutral(error)
-    assert faults.os_error(OSError(errno.ENOSPC, "No space"), tmp_path, "save").message == (
+    assert faults.os_error(OSError(errno.ENOSPC, "No space"), tmp_path, say("save")).message == (
         full.message.replace("save the vector index", "save")
     )
 
-    failed = faults.os_error(OSError(errno.EIO, "Input/output error"), tmp_path, "save")
+    failed = faults.os_error(OSError(errno.EIO, "Input/output error"), tmp_path, say("save"))
     assert failed.remedies == only(Remedy(Action.CHECK_LIBRARY))
     assert_neutral(failed)
 

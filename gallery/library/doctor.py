@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,36 +21,61 @@ from gallery.library.lock import LOCK_FILE_NAME, WriterLock
 from gallery.library.store import Store
 from gallery.library.vectors import INDEX_SUFFIX, read_live_labels
 from gallery.paths import AppPaths
+from gallery.text import Text, say
 
 log = logging.getLogger(__name__)
 
-REBUILD = "a repair rebuilds it from the library"
+REBUILD = say("a repair rebuilds it from the library")
 
-# (what is wrong, the rows to delete): each query selects rows no part of the app can use.
+
+@dataclass(frozen=True)
+class _Orphans:
+    """Rows no part of the app can use, and what a check and a repair say about them."""
+
+    rows: str  # the rows to delete, after "SELECT COUNT(*) FROM" or "DELETE FROM"
+    found: Callable[[int], Text]  # what is wrong with that many rows
+    deleted: Callable[[int], Text]  # what a repair did about them
+
+
 _ORPHANS = (
-    ("vectors belong to no file", "embeddings WHERE file_id NOT IN (SELECT id FROM files)"),
-    ("vectors belong to no model", "embeddings WHERE model_id NOT IN (SELECT id FROM models)"),
-    ("files belong to no folder", "files WHERE root_id NOT IN (SELECT id FROM roots)"),
-    (
-        "vectors have the wrong size for their model",
+    _Orphans(
+        "embeddings WHERE file_id NOT IN (SELECT id FROM files)",
+        lambda count: say("{count} vectors belong to no file", count=count),
+        lambda count: say("Deleted {count} rows: vectors belong to no file.", count=count),
+    ),
+    _Orphans(
+        "embeddings WHERE model_id NOT IN (SELECT id FROM models)",
+        lambda count: say("{count} vectors belong to no model", count=count),
+        lambda count: say("Deleted {count} rows: vectors belong to no model.", count=count),
+    ),
+    _Orphans(
+        "files WHERE root_id NOT IN (SELECT id FROM roots)",
+        lambda count: say("{count} files belong to no folder", count=count),
+        lambda count: say("Deleted {count} rows: files belong to no folder.", count=count),
+    ),
+    _Orphans(
         "embeddings WHERE EXISTS (SELECT 1 FROM models m WHERE m.id = embeddings.model_id "
         "AND length(embeddings.vector) != 4 * m.dim)",
+        lambda count: say("{count} vectors have the wrong size for their model", count=count),
+        lambda count: say(
+            "Deleted {count} rows: vectors have the wrong size for their model.", count=count
+        ),
     ),
 )
 
 
 @dataclass(frozen=True)
 class Problem:
-    what: str
-    fix: str  # what a repair does about it, or what the user must do
+    what: Text
+    fix: Text  # what a repair does about it, or what the user must do
     repairable: bool = True
 
 
 @dataclass
 class Report:
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    repaired: list[Text] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -63,7 +89,7 @@ def check(paths: AppPaths) -> Report:
     """What is wrong with the library and what a repair would do about it; fixes nothing."""
     report = Report()
     if not paths.library_db.exists():
-        report.notes.append(f"There is no library yet at {paths.library_db}.")
+        report.notes.append(say("There is no library yet at {db}.", db=paths.library_db))
         return report
     try:
         store = Store(paths.library_db)
@@ -74,13 +100,15 @@ def check(paths: AppPaths) -> Report:
         report.problems += _sqlite_problems(store)
         lock = WriterLock(paths.data / LOCK_FILE_NAME)
         try:
-            locked = lock.try_acquire("checking this library", brief=True)
+            locked = lock.try_acquire(say("checking this library"), brief=True)
         except LibraryError:  # a read-only folder: no one can be writing its index files
             locked = True
         if not locked:
             report.notes.append(
-                "Another Lumen Gallery is writing to this library, so its vector index files "
-                "are not compared (they are saved when it finishes); check again afterwards."
+                say(
+                    "Another Lumen Gallery is writing to this library, so its vector index files "
+                    "are not compared (they are saved when it finishes); check again afterwards."
+                )
             )
             return report
         try:
@@ -102,13 +130,15 @@ def repair(paths: AppPaths, wait_seconds: float = 0.0) -> Report:
         library = Library(paths)
     except LibraryError as exc:
         return Report(problems=[_unopenable(exc)])
-    actions: list[str] = []
+    actions: list[Text] = []
     try:
-        with library.writing("repairing this library", wait_seconds):
+        with library.writing(say("repairing this library"), wait_seconds):
             for leftover in sorted(paths.indexes.glob("*.tmp")):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
-                    actions.append(f"Removed the leftover temporary file {leftover.name}.")
+                    actions.append(
+                        say("Removed the leftover temporary file {name}.", name=leftover.name)
+                    )
             store = library.store
             fixed_sqlite = _repair_sqlite(store)
             actions += fixed_sqlite
@@ -116,7 +146,13 @@ def repair(paths: AppPaths, wait_seconds: float = 0.0) -> Report:
                 if _index_problems(store, paths, name):
                     library.index_path(name).unlink(missing_ok=True)  # opening rebuilds it
                     index = library.vector_index(name, dim)
-                    actions.append(f"Rebuilt the vector index of {name} ({len(index)} vectors).")
+                    actions.append(
+                        say(
+                            "Rebuilt the vector index of {name} ({count} vectors).",
+                            name=name,
+                            count=len(index),
+                        )
+                    )
                 elif fixed_sqlite:
                     library.vector_index(name, dim)  # catches up with what SQLite dropped
             library.save()
@@ -130,9 +166,11 @@ def repair(paths: AppPaths, wait_seconds: float = 0.0) -> Report:
 # checks ------------------------------------------------------------------------------------
 def _unopenable(exc: LibraryError) -> Problem:
     return Problem(
-        f"The library database cannot be opened: {exc.message}",
-        "Restore library.sqlite3 from a backup, or move it away and index again into a new "
-        "library (your photos are never touched).",
+        say("The library database cannot be opened: {error}", error=exc.message),
+        say(
+            "Restore library.sqlite3 from a backup, or move it away and index again into a new "
+            "library (your photos are never touched)."
+        ),
         repairable=False,
     )
 
@@ -158,16 +196,21 @@ def _sqlite_problems(store: Store) -> list[Problem]:
     if damage:
         problems.append(
             Problem(
-                f"The library database failed its integrity check: {'; '.join(damage[:3])}",
-                "a repair rebuilds the database's indexes; if that is not enough, restore "
-                "library.sqlite3 from a backup",
+                say(
+                    "The library database failed its integrity check: {damage}",
+                    damage="; ".join(damage[:3]),
+                ),
+                say(
+                    "a repair rebuilds the database's indexes; if that is not enough, restore "
+                    "library.sqlite3 from a backup"
+                ),
             )
         )
         return problems  # counting rows in a damaged file proves nothing
-    for what, rows in _ORPHANS:
-        count = int(store.db.execute(f"SELECT COUNT(*) FROM {rows}").fetchone()[0])
+    for orphans in _ORPHANS:
+        count = int(store.db.execute(f"SELECT COUNT(*) FROM {orphans.rows}").fetchone()[0])
         if count:
-            problems.append(Problem(f"{count} {what}", "a repair deletes them"))
+            problems.append(Problem(orphans.found(count), say("a repair deletes them")))
     return problems
 
 
@@ -181,32 +224,47 @@ def _index_problems(store: Store, paths: AppPaths, name: str) -> list[Problem]:
     if not path.exists():
         if not expected:
             return []
-        return [Problem(f"The vector index of {name} ({path.name}) is missing", REBUILD)]
+        missing_file = say(
+            "The vector index of {name} ({file}) is missing", name=name, file=path.name
+        )
+        return [Problem(missing_file, REBUILD)]
     try:
         live = read_live_labels(path, dim)
     except ValueError as exc:
-        return [Problem(f"The vector index of {name} ({path.name}) cannot be read: {exc}", REBUILD)]
+        unreadable = say(
+            "The vector index of {name} ({file}) cannot be read: {error}",
+            name=name,
+            file=path.name,
+            error=str(exc),
+        )
+        return [Problem(unreadable, REBUILD)]
     missing, extra = len(expected - live), len(live - expected)
     if not missing and not extra:
         return []
     return [
         Problem(
-            f"The vector index of {name} ({path.name}) disagrees with the library: "
-            f"{missing} vectors missing, {extra} that the library does not have",
+            say(
+                "The vector index of {name} ({file}) disagrees with the library: "
+                "{missing} vectors missing, {extra} that the library does not have",
+                name=name,
+                file=path.name,
+                missing=missing,
+                extra=extra,
+            ),
             REBUILD,
         )
     ]
 
 
-def _leftovers(paths: AppPaths, store: Store) -> list[str]:
+def _leftovers(paths: AppPaths, store: Store) -> list[Text]:
     """Harmless files worth mentioning: interrupted saves and indexes of unknown models."""
     notes = [
-        f"{tmp.name} is left over from an interrupted save; a repair removes it."
+        say("{file} is left over from an interrupted save; a repair removes it.", file=tmp.name)
         for tmp in sorted(paths.indexes.glob("*.tmp"))
     ]
     known = {index_file_name(name) for _, name, _ in _models(store)}
     notes += [
-        f"{path.name} belongs to no model in the library; it is not used."
+        say("{file} belongs to no model in the library; it is not used.", file=path.name)
         for path in sorted(paths.indexes.glob(f"*{INDEX_SUFFIX}"))
         if path.name not in known
     ]
@@ -214,18 +272,18 @@ def _leftovers(paths: AppPaths, store: Store) -> list[str]:
 
 
 # repairs -----------------------------------------------------------------------------------
-def _repair_sqlite(store: Store) -> list[str]:
+def _repair_sqlite(store: Store) -> list[Text]:
     actions = []
     if _damage(store):
         store.db.execute("REINDEX")
-        actions.append("Rebuilt the database's indexes (REINDEX).")
+        actions.append(say("Rebuilt the database's indexes (REINDEX)."))
         if _damage(store):
             return actions  # beyond repair: the fresh check reports it
     with store.transaction():
-        for what, rows in _ORPHANS:
-            deleted = store.db.execute(f"DELETE FROM {rows}").rowcount
+        for orphans in _ORPHANS:
+            deleted = store.db.execute(f"DELETE FROM {orphans.rows}").rowcount
             if deleted > 0:
-                actions.append(f"Deleted {deleted} rows: {what}.")
+                actions.append(orphans.deleted(deleted))
         if actions:
             store.db.execute("UPDATE models SET generation = generation + 1")
     return actions

@@ -12,8 +12,9 @@ import sqlite3
 from pathlib import Path
 
 from gallery.errors import Action, LibraryError, Remedy
+from gallery.text import Text, say
 
-KEPT = "everything indexed so far is kept"
+KEPT = say("everything indexed so far is kept")
 CHECK = (Remedy(Action.CHECK_LIBRARY),)
 CHECK_AND_REPAIR = (Remedy(Action.CHECK_LIBRARY), Remedy(Action.REPAIR_LIBRARY))
 
@@ -25,29 +26,38 @@ _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
 
-def disk_full(folder: Path, doing: str) -> LibraryError:
+def disk_full(folder: Path, doing: Text) -> LibraryError:
+    """`doing` completes "could not ...": say("write the library database")."""
     return LibraryError(
-        f"The disk holding {folder} is full: could not {doing}.",
-        f"Free some space and run again; {KEPT}.",
+        say("The disk holding {folder} is full: could not {doing}.", folder=folder, doing=doing),
+        say("Free some space and run again; {kept}.", kept=KEPT),
     )
 
 
-def read_only(folder: Path, doing: str) -> LibraryError:
+def read_only(folder: Path, doing: Text) -> LibraryError:
     return LibraryError(
-        f"{folder} is read-only: could not {doing}.",
-        f"Make it writable (or set LUMEN_HOME to a writable folder) and run again; {KEPT}.",
+        say("{folder} is read-only: could not {doing}.", folder=folder, doing=doing),
+        say(
+            "Make it writable (or set LUMEN_HOME to a writable folder) and run again; {kept}.",
+            kept=KEPT,
+        ),
     )
 
 
-def os_error(exc: OSError, folder: Path, doing: str) -> LibraryError:
+def os_error(exc: OSError, folder: Path, doing: Text) -> LibraryError:
     """An OSError met while writing the library's files."""
     if exc.errno in _FULL:
         return disk_full(folder, doing)
     if exc.errno in _READ_ONLY:
         return read_only(folder, doing)
     return LibraryError(
-        f"Could not {doing} in {folder}: {exc.strerror or exc}.",
-        f"Check the disk, then check the library; {KEPT}.",
+        say(
+            "Could not {doing} in {folder}: {reason}.",
+            doing=doing,
+            folder=folder,
+            reason=exc.strerror or str(exc),
+        ),
+        say("Check the disk, then check the library; {kept}.", kept=KEPT),
         CHECK,
     )
 
@@ -56,24 +66,28 @@ def sqlite_error(exc: sqlite3.Error, db: Path) -> LibraryError | None:
     """The user-facing error for an environmental SQLite failure; None for a bug."""
     code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     if code == _SQLITE_FULL:
-        return disk_full(db.parent, "write the library database")
+        return disk_full(db.parent, say("write the library database"))
     if code == _SQLITE_READONLY:
-        return read_only(db.parent, "write the library database")
+        return read_only(db.parent, say("write the library database"))
     if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
         return LibraryError(
-            f"The library database {db} stayed locked by another program.",
-            "Close other programs using it and run again.",
+            say("The library database {db} stayed locked by another program.", db=db),
+            say("Close other programs using it and run again."),
         )
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
         return LibraryError(
-            f"The library database {db} is damaged ({exc}).",
-            "A check shows what is wrong, and a repair fixes what can be fixed.",
+            say("The library database {db} is damaged ({error}).", db=db, error=str(exc)),
+            say("A check shows what is wrong, and a repair fixes what can be fixed."),
             CHECK_AND_REPAIR,
         )
     if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
         return LibraryError(
-            f"Reading or writing the library database {db} failed ({exc}).",
-            f"Check that the disk is connected and healthy, then run again; {KEPT}.",
+            say(
+                "Reading or writing the library database {db} failed ({error}).",
+                db=db,
+                error=str(exc),
+            ),
+            say("Check that the disk is connected and healthy, then run again; {kept}.", kept=KEPT),
         )
     return None
 
@@ -81,7 +95,7 @@ def sqlite_error(exc: sqlite3.Error, db: Path) -> LibraryError | None:
 def unopenable(exc: sqlite3.DatabaseError, db: Path) -> LibraryError:
     """The library database failed to open for a reason `sqlite_error` does not know."""
     return LibraryError(
-        f"The library database {db} cannot be opened: {exc}.",
-        "A check of the library says more.",
+        say("The library database {db} cannot be opened: {error}.", db=db, error=str(exc)),
+        say("A check of the library says more."),
         CHECK,
     )

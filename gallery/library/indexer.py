@@ -42,6 +42,7 @@ from gallery.library.store import Decoded, FileRow
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
 from gallery.ml.preprocess import image_tensor
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +163,12 @@ class _Run:
                 info = None
             if info is None or (info.st_dev, info.st_ino) != identity:
                 raise UserError(
-                    f"The folder {path} disappeared during indexing (was its drive disconnected?).",
-                    f"Reconnect it and index again; {faults.KEPT}.",
+                    say(
+                        "The folder {path} disappeared during indexing "
+                        "(was its drive disconnected?).",
+                        path=path,
+                    ),
+                    say("Reconnect it and index again; {kept}.", kept=faults.KEPT),
                 )
 
     def check_cancel(self) -> None:
@@ -242,7 +247,7 @@ class Indexer:
 
         While `paused` is set the run holds between batches; a cancel still ends it."""
         cancel = cancel or threading.Event()
-        with self.library.writing("indexing this library", self.lock_wait, cancel):
+        with self.library.writing(say("indexing this library"), self.lock_wait, cancel):
             return self._run(list(roots), progress, cancel, paused)
 
     def _run(
@@ -328,8 +333,8 @@ class Indexer:
             root = root.expanduser().resolve()
             if not root.is_dir():
                 raise UserError(
-                    f"The folder {root} does not exist or is not a folder.",
-                    "Check the path, or reconnect the drive it is on.",
+                    say("The folder {root} does not exist or is not a folder.", root=root),
+                    say("Check the path, or reconnect the drive it is on."),
                 )
             info = root.stat()
             run.identities[str(root)] = (info.st_dev, info.st_ino)
@@ -361,9 +366,16 @@ class Indexer:
         known = len(self.library.store.files_under(root_id))
         if known:
             raise UserError(
-                f"The folder {root} is empty now, but the library holds {known} photos from it.",
-                "If it is on a drive that is not connected, connect it and index again; if you "
-                f"emptied it on purpose, remove the folder from the library ({faults.KEPT}).",
+                say(
+                    "The folder {root} is empty now, but the library holds {known} photos from it.",
+                    root=root,
+                    known=known,
+                ),
+                say(
+                    "If it is on a drive that is not connected, connect it and index again; if "
+                    "you emptied it on purpose, remove the folder from the library ({kept}).",
+                    kept=faults.KEPT,
+                ),
             )
 
     def _index_files(self, run: _Run, pending: list[FileRow]) -> None:

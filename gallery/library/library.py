@@ -19,6 +19,7 @@ from gallery.library.lock import LOCK_FILE_NAME, WriterLock
 from gallery.library.store import Store
 from gallery.library.vectors import INDEX_SUFFIX, VectorIndex
 from gallery.paths import AppPaths
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,8 @@ class Library:
     def writing(
         self, task: str, wait_seconds: float = 0.0, cancel: threading.Event | None = None
     ) -> Iterator[None]:
-        """Hold the writer lock (LibraryBusy after `wait_seconds` if another writer has it)."""
+        """Hold the writer lock (LibraryBusy after `wait_seconds` if another writer has it);
+        `task` reads after "is" in that error: say("indexing this library")."""
         self._writer.acquire(task, wait_seconds, cancel)
         try:
             yield
@@ -102,7 +104,7 @@ class Library:
                 index.save()
             return
         try:
-            if not self._writer.try_acquire("saving this library's vector index", brief=True):
+            if not self._writer.try_acquire(say("saving this library's vector index"), brief=True):
                 log.info("Vector indexes not saved: another process is writing the library")
                 return
         except LibraryError as exc:  # e.g. a read-only data folder

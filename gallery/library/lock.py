@@ -21,6 +21,7 @@ from pathlib import Path
 
 from gallery.errors import Action, Cancelled, LibraryBusy, Remedy
 from gallery.library import faults
+from gallery.text import Text, say
 
 LOCK_FILE_NAME = "library.lock"
 BRIEF_WAIT_SECONDS = 60.0
@@ -63,15 +64,17 @@ else:
 class LockOwner:
     pid: int
     host: str
-    task: str  # reads after "is": "indexing this library"
+    task: str  # reads after "is": say("indexing this library"), a Text when its writer gave one
     since: float
     brief: bool = False  # seconds, not a whole run: a writer waits for it
 
-    def describe(self) -> str:
-        where = f"pid {self.pid}"
+    def describe(self) -> Text:
+        since = time.strftime("%H:%M:%S", time.localtime(self.since))
         if self.host != socket.gethostname():
-            where += f" on {self.host}"
-        return f"{where}, since {time.strftime('%H:%M:%S', time.localtime(self.since))}"
+            return say(
+                "pid {pid} on {host}, since {since}", pid=self.pid, host=self.host, since=since
+            )
+        return say("pid {pid}, since {since}", pid=self.pid, since=since)
 
 
 class WriterLock:
@@ -89,7 +92,8 @@ class WriterLock:
     def acquire(
         self, task: str, wait_seconds: float = 0.0, cancel: threading.Event | None = None
     ) -> None:
-        """Take the lock for a long task, polling up to `wait_seconds` (up to
+        """Take the lock for a long `task` (a Text that reads after "is", for the message a
+        second writer shows: say("indexing this library")), polling up to `wait_seconds` (up to
         BRIEF_WAIT_SECONDS while the holder is brief); raise LibraryBusy naming the owner."""
         started = time.monotonic()
         while not self.try_acquire(task):
@@ -133,7 +137,7 @@ class WriterLock:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             pid, since, brief = int(data["pid"]), float(data["since"]), bool(data["brief"])
-            return LockOwner(pid, str(data["host"]), str(data["task"]), since, brief)
+            return LockOwner(pid, str(data["host"]), _task(data), since, brief)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -142,11 +146,16 @@ class WriterLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise faults.os_error(exc, self.path.parent, "lock the library for writing") from exc
+            raise faults.os_error(
+                exc, self.path.parent, say("lock the library for writing")
+            ) from exc
 
     def _write_owner(self, fd: int, task: str, brief: bool) -> None:
         owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time(), brief)
-        data = json.dumps(asdict(owner)).encode()
+        fields: dict[str, object] = asdict(owner)
+        if isinstance(task, Text):  # so a second writer can say the task in its own language
+            fields.update(task_template=task.template, task_values=task.values)
+        data = json.dumps(fields, default=str).encode()
         with contextlib.suppress(OSError):  # only a second writer's message depends on it
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
@@ -154,12 +163,27 @@ class WriterLock:
 
     def _busy(self) -> LibraryBusy:
         owner = self.owner()
-        if owner is None:
-            message = "Another Lumen Gallery is writing to this library."
-        else:
-            message = f"Another Lumen Gallery is {owner.task} ({owner.describe()})."
         return LibraryBusy(
-            message,
-            "Wait for it to finish and try again.",
+            say("Another Lumen Gallery is writing to this library.")
+            if owner is None
+            else say(
+                "Another Lumen Gallery is {task} ({owner}).",
+                task=owner.task,
+                owner=owner.describe(),
+            ),
+            say("Wait for it to finish and try again."),
             (Remedy(Action.WAIT_FOR_INDEXER),),
         )
+
+
+def _task(data: dict[str, object]) -> str:
+    """The owner's task as a Text when its writer recorded the template (and it still fits its
+    values), else the English it wrote."""
+    english = str(data["task"])
+    template, values = data.get("task_template"), data.get("task_values")
+    if isinstance(template, str) and isinstance(values, dict):
+        try:
+            return Text(template, {str(key): value for key, value in values.items()})
+        except (KeyError, IndexError, ValueError, TypeError):
+            return english
+    return english

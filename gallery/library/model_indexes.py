@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gallery.library.library import Library
 from gallery.library.store import Store
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def delete_model_index(library: Library, model_name: str) -> int:
     """Delete a model's vectors from SQLite and its hnswlib files; returns how many vectors
     went. SQLite goes first: if the files outlive a crash, they no longer match the library
     and are caught up (emptied) when that model's index is next opened."""
-    with library.writing(f"deleting the index of {model_name}"):
+    with library.writing(say("deleting the index of {model}", model=model_name)):
         path = library.drop_index(model_name)
         removed = library.store.delete_model(model_name)
         for leftover in (path, path.with_name(path.name + ".json")):

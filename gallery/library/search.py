@@ -14,6 +14,7 @@ from gallery.errors import Action, Remedy, UserError
 from gallery.library.library import Library
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
+from gallery.text import say
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -77,8 +78,12 @@ class Searcher:
         vector = None if file_id is None else store.vector_of(index.model_id, file_id)
         if file_id is None or vector is None:
             raise UserError(
-                f"{path} is not indexed with the model {self.model.name}.",
-                "Index its folder first.",
+                say(
+                    "{path} is not indexed with the model {model}.",
+                    path=path,
+                    model=self.model.name,
+                ),
+                say("Index its folder first."),
                 (Remedy(Action.INDEX_FOLDER, str(Path(path).parent)),),
             )
         pairs = index.query(vector, k + 1)

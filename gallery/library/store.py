@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from gallery.errors import LibraryError
 from gallery.library import faults
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,10 @@ class Store:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise faults.os_error(exc, folder, "create the library folder") from exc
+            raise faults.os_error(exc, folder, say("create the library folder")) from exc
         if not os.access(folder, os.W_OK):
             if not self.path.exists():
-                raise faults.read_only(folder, "create the library database")
+                raise faults.read_only(folder, say("create the library database"))
             log.info("%s is read-only: the library is opened read-only", folder)
             uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
             db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -167,9 +168,14 @@ class Store:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise LibraryError(
-                f"The library {self.path} was written by a newer Lumen Gallery "
-                f"(schema {version}, this version knows {SCHEMA_VERSION}).",
-                "Update Lumen Gallery.",
+                say(
+                    "The library {path} was written by a newer Lumen Gallery "
+                    "(schema {version}, this version knows {known}).",
+                    path=self.path,
+                    version=version,
+                    known=SCHEMA_VERSION,
+                ),
+                say("Update Lumen Gallery."),
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
@@ -322,9 +328,14 @@ class Store:
                 ).fetchone()
         if int(row[1]) != dim:
             raise LibraryError(
-                f"The library holds {row[1]}-d vectors for model {name!r}, but the model now "
-                f"gives {dim}-d vectors.",
-                "Import the model under a new name, or remove its old index.",
+                say(
+                    "The library holds {held}-d vectors for model {name!r}, but the model now "
+                    "gives {dim}-d vectors.",
+                    held=row[1],
+                    name=name,
+                    dim=dim,
+                ),
+                say("Import the model under a new name, or remove its old index."),
             )
         return int(row[0])
 
@@ -383,8 +394,12 @@ class Store:
             dim = self.db.execute("SELECT dim FROM models WHERE id = ?", (model_id,)).fetchone()[0]
             if len(ids) and vectors.shape[1] != dim:
                 raise LibraryError(
-                    f"{vectors.shape[1]}-d vectors for a {dim}-d model index.",
-                    "This is a bug; please report it with the log file.",
+                    say(
+                        "{given}-d vectors for a {dim}-d model index.",
+                        given=vectors.shape[1],
+                        dim=dim,
+                    ),
+                    say("This is a bug; please report it with the log file."),
                 )
             self.db.executemany(
                 "INSERT OR REPLACE INTO embeddings(model_id, file_id, vector) "

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from gallery.library import faults
 from gallery.library.store import Store
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +240,7 @@ class VectorIndex:
                 for leftover in (tmp, meta_tmp):
                     with contextlib.suppress(OSError):
                         leftover.unlink(missing_ok=True)
-                raise faults.os_error(exc, self.path.parent, "save the vector index") from exc
+                raise faults.os_error(exc, self.path.parent, say("save the vector index")) from exc
             self._saved_version = version
             self._disk_stamp = self._file_stamp()
         log.debug(
