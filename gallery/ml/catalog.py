@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
+from gallery.text import Text, say
 
 #: `models/` of the source checkout: the catalog, and model folders dropped there by hand.
 SOURCE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -65,8 +66,12 @@ class CatalogModel:
         chosen = precision or self.default_precision
         if chosen not in self.precisions:
             raise ModelError(
-                f"The model {self.name} has no {chosen!r} precision.",
-                f"Choose one of: {', '.join(self.precisions)}.",
+                say(
+                    "The model {name} has no {precision!r} precision.",
+                    name=self.name,
+                    precision=chosen,
+                ),
+                say("Choose one of: {precisions}.", precisions=", ".join(self.precisions)),
                 (Remedy(Action.CHOOSE_PRECISION),),
             )
         return self.common_files + self.precisions[chosen]
@@ -97,37 +102,44 @@ class Catalog:
             if model.name == name:
                 return model
         raise ModelNotFoundError(
-            f"The catalog has no model named {name!r}.",
-            f"Known models: {', '.join(m.name for m in self.models)}. Any Hugging Face "
-            "repository in a supported layout can be downloaded too.",
+            say("The catalog has no model named {name!r}.", name=name),
+            say(
+                "Known models: {names}. Any Hugging Face "
+                "repository in a supported layout can be downloaded too.",
+                names=", ".join(m.name for m in self.models),
+            ),
             (Remedy(Action.LIST_MODELS), Remedy(Action.DOWNLOAD_MODEL)),
         )
 
 
 class _Reader:
-    """Typed access to one JSON object, naming the catalog entry in every error."""
+    """Typed access to one JSON object, naming the catalog entry in every error.
+
+    `where` names the entry: a JSON path ("models[2]") or a Text (say("model {name!r}", ...)),
+    and `problem` reads after it: say("is not a JSON object").
+    """
 
     def __init__(self, data: Any, where: str) -> None:
         if not isinstance(data, dict):
-            raise self._error(where, "is not a JSON object")
+            raise self._error(where, say("is not a JSON object"))
         self.data: dict[str, Any] = data
         self.where = where
 
     @staticmethod
-    def _error(where: str, problem: str) -> ModelError:
+    def _error(where: str, problem: Text) -> ModelError:
         return ModelError(
-            f"The model catalog is damaged: {where} {problem}.",
-            f"Reinstall Lumen Gallery or fix {CATALOG_PATH}.",
+            say("The model catalog is damaged: {where} {problem}.", where=where, problem=problem),
+            say("Reinstall Lumen Gallery or fix {path}.", path=CATALOG_PATH),
         )
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
         if key not in self.data or self.data[key] is None:
             if default is ...:
-                raise self._error(self.where, f"has no {key!r}")
+                raise self._error(self.where, say("has no {key!r}", key=key))
             return default
         value = self.data[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-            raise self._error(self.where, f"has a malformed {key!r}")
+            raise self._error(self.where, say("has a malformed {key!r}", key=key))
         return value
 
 
@@ -136,7 +148,7 @@ def _file(data: Any, where: str) -> ModelFile:
     remote = entry.get("path", str)
     sha = entry.get("sha256", str, None)
     if sha is not None and not _SHA256.match(sha):
-        raise _Reader._error(where, f"pins {remote} to a malformed SHA-256")
+        raise _Reader._error(where, say("pins {file} to a malformed SHA-256", file=remote))
     return ModelFile(
         remote=remote,
         local=entry.get("local", str, remote),
@@ -148,31 +160,36 @@ def _file(data: Any, where: str) -> ModelFile:
 
 def _files(items: Any, where: str) -> tuple[ModelFile, ...]:
     if not isinstance(items, list):
-        raise _Reader._error(where, "is not a list of files")
-    return tuple(_file(item, f"{where}[{i}]") for i, item in enumerate(items))
+        raise _Reader._error(where, say("is not a list of files"))
+    return tuple(
+        _file(item, say("{where}[{index}]", where=where, index=i)) for i, item in enumerate(items)
+    )
 
 
 def _model(data: Any, index: int) -> CatalogModel:
     entry = _Reader(data, f"models[{index}]")
     name = entry.get("name", str)
-    entry.where = f"model {name!r}"
+    entry.where = say("model {name!r}", name=name)
     layout = entry.get("layout", str)
     if layout not in _LAYOUTS:
-        raise _Reader._error(entry.where, f"has an unknown layout {layout!r}")
-    pre = _Reader(entry.get("preprocessing", dict), f"{entry.where} preprocessing")
-    tok = _Reader(entry.get("tokenizer", dict), f"{entry.where} tokenizer")
+        raise _Reader._error(entry.where, say("has an unknown layout {layout!r}", layout=layout))
+    pre = _Reader(entry.get("preprocessing", dict), say("{where} preprocessing", where=entry.where))
+    tok = _Reader(entry.get("tokenizer", dict), say("{where} tokenizer", where=entry.where))
     precisions: dict[str, tuple[ModelFile, ...]] = {}
     approx: dict[str, int | None] = {}
     for key, value in entry.get("precisions", dict).items():
-        spec = _Reader(value, f"{entry.where} precision {key!r}")
+        spec = _Reader(value, say("{where} precision {key!r}", where=entry.where, key=key))
         precisions[key] = _files(spec.get("files", list), spec.where)
         approx[key] = spec.get("approx_bytes", int, None)
     default_precision = entry.get("default_precision", str)
     if default_precision not in precisions:
-        raise _Reader._error(entry.where, f"has no files for its default {default_precision!r}")
+        raise _Reader._error(
+            entry.where,
+            say("has no files for its default {precision!r}", precision=default_precision),
+        )
     batch = entry.get("batch_sizes", dict)
     if not all(isinstance(v, int) and v > 0 for v in batch.values()):
-        raise _Reader._error(entry.where, "has a malformed 'batch_sizes'")
+        raise _Reader._error(entry.where, say("has a malformed 'batch_sizes'"))
     return CatalogModel(
         name=name,
         title=entry.get("title", str, name),
@@ -189,7 +206,9 @@ def _model(data: Any, index: int) -> CatalogModel:
         context_length=tok.get("context_length", int),
         batch_sizes=dict(batch),
         default_precision=default_precision,
-        common_files=_files(entry.get("common_files", list, []), f"{entry.where} common_files"),
+        common_files=_files(
+            entry.get("common_files", list, []), say("{where} common_files", where=entry.where)
+        ),
         precisions=precisions,
         approx_bytes=approx,
         notes=entry.get("notes", str, ""),
@@ -202,13 +221,15 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(
-            f"The model catalog {path} cannot be read: {exc}.",
-            "Reinstall Lumen Gallery, or import a model folder.",
+            say("The model catalog {path} cannot be read: {error}.", path=path, error=str(exc)),
+            say("Reinstall Lumen Gallery, or import a model folder."),
             (Remedy(Action.IMPORT_MODEL),),
         ) from exc
-    top = _Reader(raw, "the top level")
+    top = _Reader(raw, say("the top level"))
     models = tuple(_model(item, i) for i, item in enumerate(top.get("models", list)))
     default = top.get("default", str)
     if default not in {m.name for m in models}:
-        raise _Reader._error("the top level", f"names an unknown default {default!r}")
+        raise _Reader._error(
+            say("the top level"), say("names an unknown default {default!r}", default=default)
+        )
     return Catalog(default=default, models=models)

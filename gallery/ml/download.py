@@ -53,6 +53,7 @@ from gallery import formatting
 from gallery.errors import Action, Cancelled, ModelError, Remedy
 from gallery.ml.catalog import ModelFile
 from gallery.ml.model_files import sha256_file
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,12 @@ _MAX_WAIT = 30.0
 _REPORT_EVERY = 0.1  # seconds between progress callbacks
 _SPEED_WINDOW = 5.0  # seconds of history behind the speed figure
 _STATE_NAME = ".download.json"
+_EXAMPLE_REPO = "Xenova/clip-vit-base-patch32"
+#: The hint when the hub's files differ from the pins: nothing was downloaded.
+_CHANGED_UPSTREAM = say(
+    "The repository changed or the mirror serves other files; nothing was "
+    "downloaded. Update Lumen Gallery or use another HF_ENDPOINT."
+)
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,8 @@ def _wait(delay: float, cancel: threading.Event | None) -> None:
 
 def _disk_full(path: Path, exc: OSError) -> DiskFullError:
     return DiskFullError(
-        f"The disk is full: cannot write {path} ({exc.strerror}).",
-        "Free some space and run the download again; it resumes where it stopped.",
+        say("The disk is full: cannot write {path} ({reason}).", path=path, reason=exc.strerror),
+        say("Free some space and run the download again; it resumes where it stopped."),
     )
 
 
@@ -221,67 +228,118 @@ class HubRepo:
     # errors ------------------------------------------------------------------------------------
     @contextmanager
     def _errors(self, what: str) -> Iterator[None]:
-        """Translate the hub client's errors into messages that say what to do."""
-        where = f"{self.repo}@{self.revision} on {self.endpoint}"
+        """Translate the hub client's errors into messages that say what to do. `what` is
+        what was being fetched: a file's path, or a Text such as say("the file list")."""
+        where = say(
+            "{repo}@{revision} on {endpoint}",
+            repo=self.repo,
+            revision=self.revision,
+            endpoint=self.endpoint,
+        )
         try:
             yield
         except OfflineModeIsEnabled as exc:
             raise OfflineError(
-                f"Downloads are switched off (HF_HUB_OFFLINE is set): cannot fetch {what}.",
-                "Unset HF_HUB_OFFLINE, or import a local model folder.",
+                say(
+                    "Downloads are switched off (HF_HUB_OFFLINE is set): cannot fetch {what}.",
+                    what=what,
+                ),
+                say("Unset HF_HUB_OFFLINE, or import a local model folder."),
                 (Remedy(Action.IMPORT_MODEL),),
             ) from exc
         except (httpx2.ConnectError, httpx2.ProxyError, httpx2.ConnectTimeout) as exc:
             raise OfflineError(
-                f"Cannot reach {self.endpoint} to fetch {what}: {_said(exc)}.",
-                "Check your connection or proxy (HTTPS_PROXY), or set HF_ENDPOINT to a mirror "
-                "(for example https://hf-mirror.com); or import a local model folder.",
+                say(
+                    "Cannot reach {endpoint} to fetch {what}: {error}.",
+                    endpoint=self.endpoint,
+                    what=what,
+                    error=_said(exc),
+                ),
+                say(
+                    "Check your connection or proxy (HTTPS_PROXY), or set HF_ENDPOINT to a "
+                    "mirror (for example {mirror}); or import a local model folder.",
+                    mirror="https://hf-mirror.com",
+                ),
                 (Remedy(Action.IMPORT_MODEL),),
             ) from exc
         except RepositoryNotFoundError as exc:
             raise RemoteNotFoundError(
-                f"The repository {self.repo} was not found on {self.endpoint} (HTTP "
-                f"{_status(exc)}).",
-                "Check the name. A private or gated repository needs a token (HF_TOKEN).",
+                say(
+                    "The repository {repo} was not found on {endpoint} (HTTP {status}).",
+                    repo=self.repo,
+                    endpoint=self.endpoint,
+                    status=_status(exc),
+                ),
+                say("Check the name. A private or gated repository needs a token (HF_TOKEN)."),
             ) from exc
         except RevisionNotFoundError as exc:
             raise RemoteNotFoundError(
-                f"The revision {self.revision!r} of {self.repo} was not found on {self.endpoint}.",
-                "Check the branch, tag or commit.",
+                say(
+                    "The revision {revision!r} of {repo} was not found on {endpoint}.",
+                    revision=self.revision,
+                    repo=self.repo,
+                    endpoint=self.endpoint,
+                ),
+                say("Check the branch, tag or commit."),
                 (Remedy(Action.CHOOSE_REVISION),),
             ) from exc
         except RemoteEntryNotFoundError as exc:
             raise RemoteNotFoundError(
-                f"{what} was not found in {where} (HTTP 404).",
-                "The repository may have changed; try another revision or precision.",
+                say("{what} was not found in {where} (HTTP 404).", what=what, where=where),
+                say("The repository may have changed; try another revision or precision."),
                 (Remedy(Action.CHOOSE_REVISION), Remedy(Action.CHOOSE_PRECISION)),
             ) from exc
         except GatedRepoError as exc:
             raise DownloadError(
-                f"{self.repo} is a gated repository: {what} needs approved access.",
-                "Accept its terms on the model page and set HF_TOKEN to a token of yours.",
+                say(
+                    "{repo} is a gated repository: {what} needs approved access.",
+                    repo=self.repo,
+                    what=what,
+                ),
+                say("Accept its terms on the model page and set HF_TOKEN to a token of yours."),
             ) from exc
         except HFValidationError as exc:
             raise DownloadError(
-                f"{self.repo!r} is not a valid repository id: {_said(exc)}.",
-                "Use the form OWNER/NAME, e.g. Xenova/clip-vit-base-patch32.",
+                say(
+                    "{repo!r} is not a valid repository id: {error}.",
+                    repo=self.repo,
+                    error=_said(exc),
+                ),
+                say("Use the form OWNER/NAME, e.g. {example}.", example=_EXAMPLE_REPO),
             ) from exc
         except FileMetadataError as exc:
             raise DownloadError(
-                f"{self.endpoint} does not answer like a Hugging Face hub: {_said(exc)}.",
-                "Check HF_ENDPOINT.",
+                say(
+                    "{endpoint} does not answer like a Hugging Face hub: {error}.",
+                    endpoint=self.endpoint,
+                    error=_said(exc),
+                ),
+                say("Check HF_ENDPOINT."),
             ) from exc
         except HfHubHTTPError as exc:
             status = _status(exc)
             error_type = RemoteNotFoundError if status == 404 else DownloadError
             raise error_type(
-                f"{self.endpoint} refused {what} of {where} (HTTP {status}).",
-                "Try again later, or set HF_ENDPOINT to a mirror.",
+                say(
+                    "{endpoint} refused {what} of {where} (HTTP {status}).",
+                    endpoint=self.endpoint,
+                    what=what,
+                    where=where,
+                    status=status,
+                ),
+                say("Try again later, or set HF_ENDPOINT to a mirror."),
             ) from exc
         except httpx2.TransportError as exc:
             raise OfflineError(
-                f"The connection to {self.endpoint} failed while fetching {what}: {_said(exc)}.",
-                "Check your connection and run the download again; it resumes where it stopped.",
+                say(
+                    "The connection to {endpoint} failed while fetching {what}: {error}.",
+                    endpoint=self.endpoint,
+                    what=what,
+                    error=_said(exc),
+                ),
+                say(
+                    "Check your connection and run the download again; it resumes where it stopped."
+                ),
             ) from exc
 
     def _retrying(self, call: Callable[[], Any], what: str) -> Any:
@@ -311,7 +369,7 @@ class HubRepo:
         params: dict[str, str] = {"recursive": "true"}
         entries: list[RemoteEntry] = []
         while url is not None:
-            response = self._retrying(functools.partial(_get, url, params), "the file list")
+            response = self._retrying(functools.partial(_get, url, params), say("the file list"))
             try:
                 items = response.json()
                 entries += [
@@ -321,9 +379,13 @@ class HubRepo:
                 ]
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise DownloadError(
-                    f"{self.endpoint} sent a file list for {self.repo} that is not the hub's: "
-                    f"{_said(exc)}.",
-                    "Check HF_ENDPOINT.",
+                    say(
+                        "{endpoint} sent a file list for {repo} that is not the hub's: {error}.",
+                        endpoint=self.endpoint,
+                        repo=self.repo,
+                        error=_said(exc),
+                    ),
+                    say("Check HF_ENDPOINT."),
                 ) from exc
             url, params = response.links.get("next", {}).get("url"), {}
         return entries
@@ -349,17 +411,28 @@ class HubRepo:
         etag = meta.etag if meta.etag and _SHA256.match(meta.etag) else None
         if file.sha256 and etag and etag != file.sha256:
             raise HashMismatchError(
-                f"{file.remote} of {self.repo} on {self.endpoint} has SHA-256 {etag}, but it "
-                f"is pinned to {file.sha256}.",
-                "The repository changed or the mirror serves other files; nothing was "
-                "downloaded. Update Lumen Gallery or use another HF_ENDPOINT.",
+                say(
+                    "{file} of {repo} on {endpoint} has SHA-256 {sha256}, but it "
+                    "is pinned to {pinned}.",
+                    file=file.remote,
+                    repo=self.repo,
+                    endpoint=self.endpoint,
+                    sha256=etag,
+                    pinned=file.sha256,
+                ),
+                _CHANGED_UPSTREAM,
             )
         if file.size is not None and meta.size is not None and file.size != meta.size:
             raise HashMismatchError(
-                f"{file.remote} of {self.repo} on {self.endpoint} has {meta.size} bytes, but "
-                f"{file.size} are expected.",
-                "The repository changed or the mirror serves other files; nothing was "
-                "downloaded. Update Lumen Gallery or use another HF_ENDPOINT.",
+                say(
+                    "{file} of {repo} on {endpoint} has {size} bytes, but {expected} are expected.",
+                    file=file.remote,
+                    repo=self.repo,
+                    endpoint=self.endpoint,
+                    size=meta.size,
+                    expected=file.size,
+                ),
+                _CHANGED_UPSTREAM,
             )
         size = meta.size if meta.size is not None else file.size
         return _Resolved(file, url, size, file.sha256 or etag)
@@ -391,9 +464,14 @@ class HubRepo:
         free = shutil.disk_usage(dest).free
         if needed > free:
             raise DiskFullError(
-                f"Not enough disk space in {dest}: the model needs {formatting.size(needed)} "
-                f"more, {formatting.size(free)} are free.",
-                "Free some space and run the download again.",
+                say(
+                    "Not enough disk space in {dest}: the model needs {needed} more, "
+                    "{free} are free.",
+                    dest=dest,
+                    needed=formatting.size(needed),
+                    free=formatting.size(free),
+                ),
+                say("Free some space and run the download again."),
             )
         meter = _Meter(total, done, progress)
         hashes: dict[str, str] = {}
@@ -460,9 +538,12 @@ class HubRepo:
             failures = 1 if part.size > before else failures + 1
             if failures > self.retries:
                 raise error or OfflineError(
-                    f"The connection to {self.endpoint} kept breaking while fetching "
-                    f"{item.file.remote}.",
-                    "Run the download again; it resumes where it stopped.",
+                    say(
+                        "The connection to {endpoint} kept breaking while fetching {file}.",
+                        endpoint=self.endpoint,
+                        file=item.file.remote,
+                    ),
+                    say("Run the download again; it resumes where it stopped."),
                 )
             delay = self._delay(failures)
             log.info(
@@ -516,9 +597,16 @@ class HubRepo:
         if item.size is not None and part.size > item.size:
             part.restart(meter)
             raise HashMismatchError(
-                f"{item.file.remote} from {self.endpoint} is longer than its {item.size} bytes.",
-                "The server sent different data; nothing was installed. Try again, or use "
-                "another HF_ENDPOINT.",
+                say(
+                    "{file} from {endpoint} is longer than its {size} bytes.",
+                    file=item.file.remote,
+                    endpoint=self.endpoint,
+                    size=item.size,
+                ),
+                say(
+                    "The server sent different data; nothing was installed. Try again, or use "
+                    "another HF_ENDPOINT."
+                ),
             )
         return item.size is None or part.size == item.size  # False: it ended early
 
@@ -527,10 +615,18 @@ class HubRepo:
         if item.sha256 is not None and digest != item.sha256:
             part.path.unlink(missing_ok=True)
             raise HashMismatchError(
-                f"{item.file.remote} from {self.repo} failed its SHA-256 check: expected "
-                f"{item.sha256}, got {digest}.",
-                "The download was corrupted or the server sent other data; nothing was "
-                "installed. Run the download again, or use another HF_ENDPOINT.",
+                say(
+                    "{file} from {repo} failed its SHA-256 check: expected {expected}, got "
+                    "{digest}.",
+                    file=item.file.remote,
+                    repo=self.repo,
+                    expected=item.sha256,
+                    digest=digest,
+                ),
+                say(
+                    "The download was corrupted or the server sent other data; nothing was "
+                    "installed. Run the download again, or use another HF_ENDPOINT."
+                ),
             )
         with part.path.open("rb+") as handle:
             os.fsync(handle.fileno())

@@ -23,6 +23,7 @@ from gallery.ml.batching import choose_batch_size, is_allocation_failure
 from gallery.ml.model_folder import ModelFolder, read_model_folder
 from gallery.ml.providers import CUDA, TENSORRT, DeviceReport, create_session
 from gallery.ml.tokenizer import DEFAULT_CONTEXT, TextTokenizer
+from gallery.text import Text, say
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +49,11 @@ def l2_normalise(vectors: FloatArray) -> FloatArray:
     return out
 
 
-def _inconsistent(name: str, detail: str) -> ModelError:
+def _inconsistent(name: str, detail: Text) -> ModelError:
     """Image and text vectors from towers that do not share one space cannot be compared."""
     return ModelError(
-        f"The model {name} is inconsistent: {detail}.",
-        "Image and text vectors must share one space; re-import a matching pair.",
+        say("The model {name} is inconsistent: {detail}.", name=name, detail=detail),
+        say("Image and text vectors must share one space; re-import a matching pair."),
     )
 
 
@@ -84,8 +85,8 @@ class OnnxTower:
             raise
         except Exception as exc:  # ORT's pybind errors (InvalidProtobuf, ...) share no other base
             raise ModelError(
-                f"The model file {path} cannot be loaded: {exc}.",
-                "Re-download or re-import the model.",
+                say("The model file {path} cannot be loaded: {error}.", path=path, error=str(exc)),
+                say("Re-download or re-import the model."),
             ) from exc
         self.load_seconds = time.perf_counter() - started
         self.inputs = [
@@ -183,11 +184,22 @@ class ClipModel:
         if tower.dim is None:
             return
         if self.dim is not None and tower.dim != self.dim:
-            raise _inconsistent(
-                self.name,
-                f"its {which} tower gives {tower.dim}-d vectors but the rest of the model "
-                f"uses {self.dim}-d",
+            detail = (
+                say(
+                    "its image tower gives {dim}-d vectors but the rest of the model uses "
+                    "{model_dim}-d",
+                    dim=tower.dim,
+                    model_dim=self.dim,
+                )
+                if which == "image"
+                else say(
+                    "its text tower gives {dim}-d vectors but the rest of the model uses "
+                    "{model_dim}-d",
+                    dim=tower.dim,
+                    model_dim=self.dim,
+                )
             )
+            raise _inconsistent(self.name, detail)
         self.dim = tower.dim
 
     def _tower(self, which: str, path: Path, outputs: tuple[str, ...]) -> OnnxTower:
@@ -235,7 +247,12 @@ class ClipModel:
         text = self.embed_texts(["a photo"])
         if image.shape[1] != text.shape[1]:
             raise _inconsistent(
-                self.name, f"image vectors are {image.shape[1]}-d, text vectors {text.shape[1]}-d"
+                self.name,
+                say(
+                    "image vectors are {image}-d, text vectors {text}-d",
+                    image=image.shape[1],
+                    text=text.shape[1],
+                ),
             )
 
     def embed_image_tensors(
@@ -343,5 +360,10 @@ class ClipModel:
             self.dim = int(vectors.shape[1])
         elif vectors.shape[1] != self.dim:
             raise _inconsistent(
-                self.name, f"it gave {vectors.shape[1]}-d vectors where {self.dim}-d were expected"
+                self.name,
+                say(
+                    "it gave {dim}-d vectors where {expected}-d were expected",
+                    dim=vectors.shape[1],
+                    expected=self.dim,
+                ),
             )

@@ -42,6 +42,7 @@ from gallery.ml.model_files import (
 from gallery.ml.model_folder import detect_layout, read_model_folder
 from gallery.ml.registry import InstalledModel, folder_size, validate_name
 from gallery.ml.split_graph import split_combined_clip
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -116,17 +117,20 @@ def repo_plan(
         combined = [p for p, s in PRECISION_SUFFIXES.items() if f"onnx/model{s}.onnx" in entries]
         if not split and not combined:
             raise ModelError(
-                f"{hub.repo} holds no CLIP model in a supported layout.",
-                "Expected onnx/vision_model.onnx and onnx/text_model.onnx, onnx/model.onnx (both "
-                "towers in one graph), or visual/model.onnx and textual/model.onnx (Immich).",
+                say("{repo} holds no CLIP model in a supported layout.", repo=hub.repo),
+                say(
+                    "Expected onnx/vision_model.onnx and onnx/text_model.onnx, onnx/model.onnx "
+                    "(both towers in one graph), or visual/model.onnx and textual/model.onnx "
+                    "(Immich)."
+                ),
             )
         layout = "hf" if split else "hf-combined"
         available, extras = split or combined, _HF_EXTRAS
     chosen = precision or ("fp32" if "fp32" in available else available[0])
     if chosen not in available:
         raise ModelError(
-            f"{hub.repo} has no {chosen!r} precision.",
-            f"Choose one of: {', '.join(available)}.",
+            say("{repo} has no {precision!r} precision.", repo=hub.repo, precision=chosen),
+            say("Choose one of: {precisions}.", precisions=", ".join(available)),
             (Remedy(Action.CHOOSE_PRECISION),),
         )
     suffix = PRECISION_SUFFIXES[chosen]
@@ -169,8 +173,12 @@ def _external_data(folder: Path, files: list[ModelFile]) -> list[ModelFile]:
             normal = posixpath.normpath(location)
             if posixpath.isabs(normal) or normal.startswith(".."):
                 raise ModelError(
-                    f"{file.remote} points at weights outside its folder ({location!r}).",
-                    "Refusing to install it; use another repository.",
+                    say(
+                        "{file} points at weights outside its folder ({location!r}).",
+                        file=file.remote,
+                        location=location,
+                    ),
+                    say("Refusing to install it; use another repository."),
                 )
             remote = posixpath.join(posixpath.dirname(file.remote), normal)
             local = posixpath.join(posixpath.dirname(file.local), normal)
@@ -233,11 +241,18 @@ def download_model(
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise DiskFullError(
-                f"The disk is full while installing {plan.name} into {models_dir}.",
-                "Free some space and run the download again.",
+                say(
+                    "The disk is full while installing {name} into {folder}.",
+                    name=plan.name,
+                    folder=models_dir,
+                ),
+                say("Free some space and run the download again."),
             ) from exc
         raise DownloadError(
-            f"Could not install the model into {target}: {exc}.", "Check the permissions."
+            say(
+                "Could not install the model into {target}: {error}.", target=target, error=str(exc)
+            ),
+            say("Check the permissions."),
         ) from exc
     log.info("Installed model %s from %s (%s) into %s", plan.name, plan.repo, hub.commit, target)
     return InstalledModel(plan.name, target, str(detect_layout(target)), folder_size(target))

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gallery.text import Text, say
+
 MARKER_NAME = ".complete.json"
 #: What an installed folder knows about itself beyond the published configs (from the catalog).
 FACTS_NAME = "lumen.json"
@@ -84,21 +86,26 @@ def _read_marker(folder: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
 
 
-def marker_problem(folder: Path, *, required: bool) -> str | None:
+def marker_problem(folder: Path, *, required: bool) -> Text | None:
     """Why a folder is not a complete install, or None. Sizes only: hashing gigabytes on every
     listing would be too slow; hashes are checked when the files arrive."""
     if not (folder / MARKER_NAME).exists():
-        return "it was never finished (no completion marker)" if required else None
+        return say("it was never finished (no completion marker)") if required else None
     marker = _read_marker(folder)
     if marker is None:
-        return "its completion marker is unreadable"
+        return say("its completion marker is unreadable")
     for rel, entry in marker["files"].items():
         path = folder / rel
         size = entry.get("size") if isinstance(entry, dict) else None
         if not path.is_file():
-            return f"{rel} is missing"
+            return say("{file} is missing", file=rel)
         if path.stat().st_size != size:
-            return f"{rel} has {path.stat().st_size} bytes where {size} were installed"
+            return say(
+                "{file} has {size} bytes where {installed} were installed",
+                file=rel,
+                size=path.stat().st_size,
+                installed=size,
+            )
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from gallery.errors import Action, ModelError, Remedy
 from gallery.ml.model_files import marker_problem, read_facts
+from gallery.text import say
 
 Layout = Literal["immich", "hf"]
 ResizeMode = Literal["shortest", "squash"]
@@ -74,13 +75,15 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
     except (OSError, ValueError) as exc:
         raise ModelError(
-            f"The model file {path} cannot be read: {exc}.",
-            "Re-download or re-import the model.",
+            say("The model file {path} cannot be read: {error}.", path=path, error=str(exc)),
+            say("Re-download or re-import the model."),
             _IMPORT,
         ) from exc
     if not isinstance(data, dict):
         raise ModelError(
-            f"The model file {path} is not a JSON object.", "Re-import the model.", _IMPORT
+            say("The model file {path} is not a JSON object.", path=path),
+            say("Re-import the model."),
+            _IMPORT,
         )
     return data
 
@@ -89,9 +92,13 @@ def _require(files: list[Path], folder: Path, layout: str) -> None:
     missing = [str(f.relative_to(folder)) for f in files if not f.is_file()]
     if missing:
         raise ModelError(
-            f"The model folder {folder} ({layout} layout) is incomplete: missing "
-            f"{', '.join(missing)}.",
-            "Download the model again or import a complete folder.",
+            say(
+                "The model folder {folder} ({layout} layout) is incomplete: missing {files}.",
+                folder=folder,
+                layout=layout,
+                files=", ".join(missing),
+            ),
+            say("Download the model again or import a complete folder."),
             _IMPORT,
         )
 
@@ -256,12 +263,16 @@ def read_model_folder(folder: Path) -> ModelFolder:
     """Describe a model folder; raise ModelError saying what is missing or wrong."""
     folder = folder.expanduser().resolve()
     if not folder.is_dir():
-        raise ModelError(f"No model folder at {folder}.", "Check the path.")
+        raise ModelError(say("No model folder at {folder}.", folder=folder), say("Check the path."))
     problem = marker_problem(folder, required=False)
     if problem is not None:
         raise ModelError(
-            f"The model folder {folder} is incomplete or damaged: {problem}.",
-            "Download it again, or re-import it.",
+            say(
+                "The model folder {folder} is incomplete or damaged: {problem}.",
+                folder=folder,
+                problem=problem,
+            ),
+            say("Download it again, or re-import it."),
             (Remedy(Action.DOWNLOAD_MODEL, folder.name), Remedy(Action.IMPORT_MODEL)),
         )
     layout = detect_layout(folder)
@@ -270,7 +281,9 @@ def read_model_folder(folder: Path) -> ModelFolder:
     if layout == "hf":
         return _with_facts(_hf(folder))
     raise ModelError(
-        f"{folder} is not a CLIP model folder in a supported layout.",
-        "Expected visual/ and textual/ (Immich export) or onnx/vision_model.onnx and "
-        "onnx/text_model.onnx (Hugging Face / transformers.js export).",
+        say("{folder} is not a CLIP model folder in a supported layout.", folder=folder),
+        say(
+            "Expected visual/ and textual/ (Immich export) or onnx/vision_model.onnx and "
+            "onnx/text_model.onnx (Hugging Face / transformers.js export)."
+        ),
     )

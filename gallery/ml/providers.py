@@ -21,6 +21,7 @@ from typing import Any
 import onnxruntime as ort
 
 from gallery.errors import ProviderError
+from gallery.text import Text, say
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class DeviceReport:
     available: list[str]
     requested: list[str]
     active: list[str] = field(default_factory=list)
-    fallback_reason: str | None = None
+    fallback_reason: Text | None = None  # reads after "CUDA unavailable:"
     unavailable: str | None = None  # the provider the fallback_reason is about
 
     @property
@@ -90,14 +91,16 @@ class DeviceReport:
         """Key for batch sizes: 'gpu' or 'cpu'."""
         return "gpu" if self.on_gpu else "cpu"
 
-    def summary(self) -> str:
+    def summary(self) -> Text:
         """One line for a status bar: 'GPU: CUDA', 'CPU' or 'CPU — CUDA unavailable: why'."""
         if self.on_gpu:
-            return f"GPU: {short_name(self.provider)}"
+            return say("GPU: {provider}", provider=short_name(self.provider))
         if self.fallback_reason:
             name = short_name(self.unavailable) if self.unavailable else "GPU"
-            return f"CPU — {name} unavailable: {self.fallback_reason}"
-        return "CPU"
+            return say(
+                "CPU — {provider} unavailable: {reason}", provider=name, reason=self.fallback_reason
+            )
+        return say("CPU")
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -123,14 +126,20 @@ def requested_providers(device: str, available: list[str] | None = None) -> list
         wanted = DEVICE_PROVIDERS[device]
         if wanted not in available:
             raise ProviderError(
-                f"The {short_name(wanted)} provider is not part of the installed ONNX Runtime "
-                f"{ort.__version__} (it offers: {', '.join(map(short_name, available))}).",
-                "Choose another device, or install the ONNX Runtime build that has it.",
+                say(
+                    "The {provider} provider is not part of the installed ONNX Runtime "
+                    "{version} (it offers: {offered}).",
+                    provider=short_name(wanted),
+                    version=ort.__version__,
+                    offered=", ".join(map(short_name, available)),
+                ),
+                say("Choose another device, or install the ONNX Runtime build that has it."),
             )
         chosen = [wanted] + ([CUDA] if wanted == TENSORRT and CUDA in available else [])
     else:
         raise ProviderError(
-            f"Unknown device {device!r}.", f"Use one of: {', '.join(DEVICE_CHOICES)}."
+            say("Unknown device {device!r}.", device=device),
+            say("Use one of: {devices}.", devices=", ".join(DEVICE_CHOICES)),
         )
     if CPU not in chosen:
         chosen.append(CPU)
@@ -157,26 +166,30 @@ def nvidia_driver_present() -> bool:
     return sys.platform != "darwin" and _library_error(_cuda_driver()) is None
 
 
-def diagnose_cuda() -> str:
+def diagnose_cuda() -> Text:
     """Find out why CUDA did not load, in words a user can act on."""
     if sys.platform == "darwin":
-        return "CUDA is not available on macOS"
+        return say("CUDA is not available on macOS")
     if not nvidia_driver_present():
-        return f"no NVIDIA driver found ({_cuda_driver()} cannot be loaded)"
+        return say("no NVIDIA driver found ({library} cannot be loaded)", library=_cuda_driver())
     suffix = ".dll" if sys.platform == "win32" else ".so"
     prefix = "" if sys.platform == "win32" else "lib"
     for name in ("onnxruntime_providers_shared", "onnxruntime_providers_cuda"):
         candidate = _ort_capi_dir() / f"{prefix}{name}{suffix}"
         if not candidate.exists():
-            return f"this ONNX Runtime build has no CUDA support ({candidate.name} is missing)"
+            return say(
+                "this ONNX Runtime build has no CUDA support ({library} is missing)",
+                library=candidate.name,
+            )
         error = _library_error(str(candidate))
         if error is not None:
-            return (
-                f"CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA "
-                "and cuDNN runtime this ONNX Runtime was built for "
-                "(pip install 'onnxruntime-gpu[cuda,cudnn]')"
+            return say(
+                "CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA "
+                "and cuDNN runtime this ONNX Runtime was built for ({command})",
+                error=error,
+                command="pip install 'onnxruntime-gpu[cuda,cudnn]'",
             )
-    return "the CUDA provider failed to start (see the log for ONNX Runtime's message)"
+    return say("the CUDA provider failed to start (see the log for ONNX Runtime's message)")
 
 
 def _preload_gpu_libraries() -> None:
@@ -252,7 +265,7 @@ def create_session(
         report.fallback_reason = (
             diagnose_cuda()
             if wanted in (CUDA, TENSORRT)
-            else f"{short_name(wanted)} could not be started by ONNX Runtime"
+            else say("{provider} could not be started by ONNX Runtime", provider=short_name(wanted))
         )
     # A machine without an NVIDIA GPU running "auto" on the CPU is normal, not a warning.
     level = logging.WARNING if fell_back else logging.INFO

@@ -26,6 +26,7 @@ from gallery.ml.model_files import (
     write_marker,
 )
 from gallery.ml.model_folder import ModelFolder, detect_layout, read_model_folder
+from gallery.text import Text, say
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class DamagedModel:
 
     name: str
     path: Path
-    problem: str
+    problem: Text  # reads after "the model is damaged:", e.g. "model.onnx is missing"
 
 
 def folder_size(folder: Path) -> int:
@@ -57,8 +58,8 @@ def validate_name(name: str) -> str:
     """A model name doubles as a folder and index file name: keep it portable."""
     if not _VALID_NAME.match(name):
         raise ModelError(
-            f"{name!r} is not a usable model name.",
-            "Use letters, digits, '.', '_', '+' or '-'.",
+            say("{name!r} is not a usable model name.", name=name),
+            say("Use letters, digits, '.', '_', '+' or '-'."),
         )
     return name
 
@@ -103,22 +104,31 @@ class ModelRegistry:
         if wanted:
             if wanted in damaged:
                 raise ModelError(
-                    f"The model {wanted} is incomplete or damaged: {damaged[wanted].problem}.",
-                    "Install it again: download it or re-import its folder.",
+                    say(
+                        "The model {name} is incomplete or damaged: {problem}.",
+                        name=wanted,
+                        problem=damaged[wanted].problem,
+                    ),
+                    say("Install it again: download it or re-import its folder."),
                     (Remedy(Action.DOWNLOAD_MODEL, wanted), Remedy(Action.IMPORT_MODEL)),
                 )
             if wanted not in models:
-                known = ", ".join(models) or "none"
                 raise ModelNotFoundError(
-                    f"No installed model named {wanted!r} (installed: {known}).",
-                    "Check the name against the models there are, or import one.",
+                    say(
+                        "No installed model named {name!r} (installed: {known}).",
+                        name=wanted,
+                        known=", ".join(models),
+                    )
+                    if models
+                    else say("No installed model named {name!r} (installed: none).", name=wanted),
+                    say("Check the name against the models there are, or import one."),
                     (Remedy(Action.LIST_MODELS), Remedy(Action.IMPORT_MODEL)),
                 )
             return read_model_folder(models[wanted].path)
         if not models:
             raise ModelNotFoundError(
-                "No model is installed.",
-                "Download one from the catalog, or import a model folder.",
+                say("No model is installed."),
+                say("Download one from the catalog, or import a model folder."),
                 (
                     Remedy(Action.DOWNLOAD_MODEL),
                     Remedy(Action.LIST_MODELS),
@@ -127,8 +137,11 @@ class ModelRegistry:
             )
         if len(models) > 1:
             raise ModelNotFoundError(
-                f"Several models are installed ({', '.join(models)}); say which one.",
-                "Choose one, or set a default model in the settings.",
+                say(
+                    "Several models are installed ({names}); say which one.",
+                    names=", ".join(models),
+                ),
+                say("Choose one, or set a default model in the settings."),
                 (Remedy(Action.CHOOSE_MODEL),),
             )
         return read_model_folder(next(iter(models.values())).path)
@@ -147,8 +160,12 @@ class ModelRegistry:
             publish(staging, target)
         except OSError as exc:
             raise ModelError(
-                f"Could not install the model into {target}: {exc}.",
-                "Check free disk space and permissions.",
+                say(
+                    "Could not install the model into {target}: {error}.",
+                    target=target,
+                    error=str(exc),
+                ),
+                say("Check free disk space and permissions."),
             ) from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -163,13 +180,17 @@ class ModelRegistry:
             elsewhere = next((b / name for b in self.search_dirs if (b / name).is_dir()), None)
             if elsewhere is not None:
                 raise ModelError(
-                    f"The model {name} is a folder of the source checkout ({elsewhere}), not an "
-                    "installed one.",
-                    "Delete that folder yourself if you no longer want it.",
+                    say(
+                        "The model {name} is a folder of the source checkout ({folder}), not an "
+                        "installed one.",
+                        name=name,
+                        folder=elsewhere,
+                    ),
+                    say("Delete that folder yourself if you no longer want it."),
                 )
             raise ModelNotFoundError(
-                f"No installed model named {name!r}.",
-                "Check the name against the installed models.",
+                say("No installed model named {name!r}.", name=name),
+                say("Check the name against the installed models."),
                 (Remedy(Action.LIST_MODELS),),
             )
         for folder in (target, partial):

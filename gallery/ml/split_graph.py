@@ -15,6 +15,7 @@ import onnx
 import onnx.utils
 
 from gallery.errors import ModelError
+from gallery.text import say
 
 IMAGE_OUTPUT = "image_embeds"
 TEXT_OUTPUT = "text_embeds"
@@ -63,21 +64,37 @@ def split_combined_clip(combined: Path, vision_out: Path, text_out: Path) -> Non
         graph = onnx.load(str(combined), load_external_data=False).graph
     except Exception as exc:  # protobuf's DecodeError and friends share no useful base
         raise ModelError(
-            f"The combined model {combined} cannot be read: {exc}.", "Download it again."
+            say(
+                "The combined model {path} cannot be read: {error}.", path=combined, error=str(exc)
+            ),
+            say("Download it again."),
         ) from exc
     outputs = {value.name for value in graph.output}
     missing = [name for name in (IMAGE_OUTPUT, TEXT_OUTPUT) if name not in outputs]
     if missing:
         raise ModelError(
-            f"The combined model {combined} has no {' or '.join(missing)} output, so it cannot "
-            "be split into an image and a text tower.",
-            "Use a CLIP export whose graph returns image_embeds and text_embeds.",
+            say(
+                "The combined model {path} has no {output} output, so it cannot "
+                "be split into an image and a text tower.",
+                path=combined,
+                output=missing[0],
+            )
+            if len(missing) == 1
+            else say(
+                "The combined model {path} has no {first} or {second} output, so it cannot "
+                "be split into an image and a text tower.",
+                path=combined,
+                first=missing[0],
+                second=missing[1],
+            ),
+            say("Use a CLIP export whose graph returns image_embeds and text_embeds."),
         )
     for output, target in ((IMAGE_OUTPUT, vision_out), (TEXT_OUTPUT, text_out)):
         inputs = _inputs_feeding(graph, output)
         if not inputs:
             raise ModelError(
-                f"{output} of {combined} depends on no input.", "The export is broken."
+                say("{output} of {path} depends on no input.", output=output, path=combined),
+                say("The export is broken."),
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         # No checker or shape inference: exports may hold contrib ops they do not know; the

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from tokenizers import Tokenizer
 
 from gallery.errors import Action, ModelError, Remedy
+from gallery.text import say
 
 IntArray = npt.NDArray[np.int64]
 DEFAULT_CONTEXT = 77
@@ -26,7 +27,9 @@ class TextTokenizer:
             self._tok = Tokenizer.from_file(str(path))
         except Exception as exc:  # the library raises a bare Exception on bad files
             raise ModelError(
-                f"The tokenizer {path} cannot be loaded: {exc}.", "Re-import the model.", _IMPORT
+                say("The tokenizer {path} cannot be loaded: {error}.", path=path, error=str(exc)),
+                say("Re-import the model."),
+                _IMPORT,
             ) from exc
         self.context_length = context_length
         candidates = ([pad_token] if pad_token else []) + list(_PAD_FALLBACKS)
@@ -34,7 +37,9 @@ class TextTokenizer:
         pad = next(((t, i) for t, i in found if i is not None), None)
         if pad is None:
             raise ModelError(
-                f"The tokenizer {path} has no padding token.", "Re-import the model.", _IMPORT
+                say("The tokenizer {path} has no padding token.", path=path),
+                say("Re-import the model."),
+                _IMPORT,
             )
         self.pad_token, self.pad_id = pad
         self._tok.no_padding()
