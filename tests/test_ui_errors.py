@@ -4,6 +4,7 @@ app's own terms (menu paths, buttons), never as a command line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from gallery.library.lock import LOCK_FILE_NAME, WriterLock
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
-from gallery.ui.library_check import HEALTHY, LibraryCheckDialog
+from gallery.text import say
+from gallery.ui.library_check import LibraryCheckDialog, healthy
 from gallery.ui.main_window import MainWindow
 from gallery.ui.messages import REMEDIES, error_text, remedy_advice
 from tests.support.qt_modal import answer_modal
@@ -47,9 +49,14 @@ def _photos(folder: Path) -> Path:
     return folder
 
 
-def _next_message_box(shown: list[tuple[str, list[str]]], click: str = "Close") -> None:
+def _next_message_box(
+    shown: list[tuple[str, list[str]]],
+    click: str = "Close",
+    before: Callable[[], object] = lambda: None,
+) -> None:
     def answer(box: QMessageBox) -> None:
         shown.append((box.text(), [b.text() for b in box.buttons()]))
+        before()
         next(b for b in box.buttons() if b.text() == click).click()
 
     answer_modal(QMessageBox, answer)
@@ -106,7 +113,8 @@ def test_indexing_while_another_app_indexes_offers_a_rescan(
     assert other.try_acquire("indexing this library")
     window = _window(qtbot, paths)
     shown: list[tuple[str, list[str]]] = []
-    _next_message_box(shown, click="Rescan")
+    # The person reads the message, waits for the other indexer to finish, then clicks Rescan.
+    _next_message_box(shown, click="Rescan", before=other.release)
     try:
         window.add_folders([_photos(tmp_path / "p")])
         qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
@@ -115,7 +123,8 @@ def test_indexing_while_another_app_indexes_offers_a_rescan(
         assert "Rescan" in buttons
         assert_no_command_line(text)
     finally:
-        other.release()
+        if other.held:
+            other.release()
     # The button took the remedy: a rescan, which now gets the lock and indexes.
     qtbot.waitUntil(lambda: window.photo_model.rowCount() == 3, timeout=30_000)
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
@@ -151,7 +160,7 @@ def test_check_library_finds_a_missing_index_and_repairs_it(
     assert "The vector index of colours" in text and dialog.repair.isEnabled()
     assert_no_command_line(text)
     dialog.repair.click()
-    qtbot.waitUntil(lambda: HEALTHY in dialog.text.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: healthy() in dialog.text.toPlainText(), timeout=30_000)
     assert (paths.indexes / "colours.hnsw").exists()
     dialog.close()
 
@@ -159,7 +168,7 @@ def test_check_library_finds_a_missing_index_and_repairs_it(
 def test_an_unexpected_error_text_points_at_the_log() -> None:
     from gallery.ui.workers import unexpected
 
-    error = unexpected("Indexing", RuntimeError("boom"))
+    error = unexpected(say("Indexing"), RuntimeError("boom"))
     assert isinstance(error, UserError)
     assert error_text(error).startswith("Indexing failed unexpectedly: boom.")
     assert_no_command_line(error_text(error))

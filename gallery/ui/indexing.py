@@ -15,6 +15,7 @@ from gallery.library.indexer import Indexer, IndexSummary
 from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.settings import Settings
+from gallery.text import say
 from gallery.ui.workers import Job, WorkerThread
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class IndexingController(QObject):
             indexer = Indexer(self.library, model, excluded=excluded)
             return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
 
-        job = Job(work, "Indexing")
+        job = Job(work, say("Indexing"))
         job.progress.connect(self.progress)
         job.finished.connect(self._finished)
         job.failed.connect(self._failed)
@@ -120,6 +121,8 @@ class IndexingController(QObject):
         self._thread = self._job = None
 
     def _next(self) -> None:
+        if self.running:  # a slot of `finished` or `failed` started a run already
+            return
         if self._queued and self._model is not None:
             roots, self._queued = self._queued, []
             self.start(self._model, roots)
