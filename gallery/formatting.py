@@ -1,25 +1,28 @@
-"""Durations, ETAs, sizes and rates as people read them; one place for the CLI and the app."""
+"""Durations, ETAs, sizes and rates as people read them; one place for the CLI and the app.
+Durations and ETAs are `Text`, so the app shows them in its language."""
 
 from __future__ import annotations
+
+from gallery.text import Text, say
 
 _SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
-def duration(seconds: float) -> str:
+def duration(seconds: float) -> Text:
     """'45 s' under a minute and a half, '12 min' under 90 minutes, else '2 h 05 min'."""
     seconds = max(0.0, seconds)
     if seconds < 90:
-        return f"{seconds:.0f} s"
-    minutes = seconds / 60
+        return say("{seconds} s", seconds=round(seconds))
+    minutes = round(seconds / 60)
     if minutes < 90:
-        return f"{minutes:.0f} min"
-    hours, rest = divmod(round(minutes), 60)
-    return f"{hours} h {rest:02d} min"
+        return say("{minutes} min", minutes=minutes)
+    hours, rest = divmod(minutes, 60)
+    return say("{hours} h {minutes:02d} min", hours=hours, minutes=rest)
 
 
 def eta(seconds: float | None) -> str:
     """'about 3 min left', or '' while the time left is not known yet."""
-    return "" if seconds is None else f"about {duration(seconds)} left"
+    return "" if seconds is None else say("about {time} left", time=duration(seconds))
 
 
 def size(count: float) -> str:

@@ -18,6 +18,7 @@ class Settings:
     batch_size: int | None = None
     excluded_patterns: list[str] = field(default_factory=list)
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
+    language: str = "system"  # the interface: "system", "en" or "zh_CN" (applied at start)
 
     @classmethod
     def load(cls, path: Path) -> Settings:

@@ -18,6 +18,7 @@ from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import app_paths
+from gallery.ui import i18n
 from gallery.ui.app import QUIT, SHOWN
 from gallery.ui.search_controller import ANSWERED
 from tests.conftest import REPO
@@ -54,9 +55,16 @@ def _xdotool(display: str, *args: str) -> str:
     ).stdout
 
 
+@pytest.mark.parametrize(("lang", "language"), [("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh_CN")])
 def test_app_shows_window_takes_a_query_logs_and_quits_on_ctrl_q(
-    display: str, tmp_path: Path, model_dirs: dict[str, Path], lumen_home: Path
+    display: str,
+    tmp_path: Path,
+    model_dirs: dict[str, Path],
+    lumen_home: Path,
+    lang: str,
+    language: str,
 ) -> None:
+    """As a person starts it: the system's language (LANG) picks the interface's."""
     paths = app_paths().ensure()
     ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
     photos = tmp_path / "photos"
@@ -65,8 +73,11 @@ def test_app_shows_window_takes_a_query_logs_and_quits_on_ctrl_q(
     with Library(paths) as library:
         Indexer(library, ClipModel.from_path(paths.models / "colours", device="cpu")).run([photos])
 
-    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env.update(DISPLAY=display, LUMEN_HOME=str(lumen_home), QT_QPA_PLATFORM="xcb")
+    unset = ("QT_QPA_PLATFORM", "LC_ALL", "LC_MESSAGES", "LANGUAGE")  # LANG alone decides
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(
+        DISPLAY=display, LUMEN_HOME=str(lumen_home), QT_QPA_PLATFORM="xcb", LANG=lang
+    )
     app = subprocess.Popen(
         [sys.executable, "-m", "gallery"],
         cwd=REPO,
@@ -102,4 +113,5 @@ def test_app_shows_window_takes_a_query_logs_and_quits_on_ctrl_q(
     assert app.returncode == 0, output
     text = log_file.read_text()
     assert SHOWN in text and "'red'" in text and QUIT % 0 in text
+    assert i18n.LANGUAGE_LOG % (language, i18n.SYSTEM) in text
     assert "Traceback" not in text and "QThread: Destroyed" not in output

@@ -113,7 +113,7 @@ def test_typing_a_colour_shows_that_photo_first(
     assert _names(window)[0] == "purple.jpg"
     scores = [item.score for item in window.photo_model.items]
     assert scores[0] is not None and all(s is not None and s <= scores[0] for s in scores)
-    assert "score" in window.photo_model.data(
+    assert "Score" in window.photo_model.data(
         window.photo_model.index(0), Qt.ItemDataRole.ToolTipRole
     )
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)

@@ -17,7 +17,7 @@ from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
 from gallery.text import say
-from gallery.ui.library_check import LibraryCheckDialog, healthy
+from gallery.ui.library_check import HEALTHY, LibraryCheckDialog
 from gallery.ui.main_window import MainWindow
 from gallery.ui.messages import REMEDIES, error_text, remedy_advice
 from tests.support.qt_modal import answer_modal
@@ -160,7 +160,7 @@ def test_check_library_finds_a_missing_index_and_repairs_it(
     assert "The vector index of colours" in text and dialog.repair.isEnabled()
     assert_no_command_line(text)
     dialog.repair.click()
-    qtbot.waitUntil(lambda: healthy() in dialog.text.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: HEALTHY in dialog.text.toPlainText(), timeout=30_000)
     assert (paths.indexes / "colours.hnsw").exists()
     dialog.close()
 

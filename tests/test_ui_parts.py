@@ -17,9 +17,10 @@ from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
+from gallery.text import say
 from gallery.ui.indexing import IndexingController
 from gallery.ui.search_controller import Answer, SearchController
-from gallery.ui.statusbar.message import StatusMessage, progress_text
+from gallery.ui.statusbar.message import StatusMessage
 from gallery.ui.workers import Job, WorkerThread
 from tests.support.tiny_models import solid_colour_image
 
@@ -51,7 +52,7 @@ def _photos(folder: Path, count: int) -> Path:
 
 def _run_job(qtbot: QtBot, work: object) -> tuple[list[object], list[object]]:
     parent = QObject()
-    job = Job(work, "The test job")  # type: ignore[arg-type]
+    job = Job(work, say("The test job"))  # type: ignore[arg-type]
     done: list[object] = []
     failed: list[object] = []
     job.finished.connect(done.append)
@@ -104,7 +105,7 @@ def test_stopping_a_running_job_cancels_it_and_waits(qtbot: QtBot) -> None:
         return job.cancel.wait(30)
 
     parent = QObject()
-    job = Job(work, "A long job")
+    job = Job(work, say("A long job"))
     results: list[object] = []
     job.finished.connect(results.append)
     thread = WorkerThread(job, "long", parent)
@@ -223,8 +224,9 @@ def test_the_status_line_lets_indexing_speak_over_the_grid(qtbot: QtBot) -> None
     assert status.text() == "Scanning…"
     running = IndexProgress("index", 5, 20, 1, 2.5, 100.0, "x.jpg")
     status.on_index_progress(running)
-    assert status.text() == progress_text(running)
-    assert progress_text(running) == "Indexing 5 of 20 — 2.5 photos/s, about 2 min left, 1 skipped"
+    assert status.text() == status.progress_text(running)
+    expected = "Indexing 5 of 20 — 2.5 photos/s, about 2 min left, 1 skipped"
+    assert status.progress_text(running) == expected
     status.on_paused(True)
     assert status.text().startswith("Paused — Indexing 5 of 20")
     status.on_index_finished(IndexSummary(embedded=20, failed=1))

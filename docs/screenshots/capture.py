@@ -1,6 +1,9 @@
-"""Take the README's screenshots from the real app on a real X display.
+"""Take the README's screenshots from the real app on a real X display, in the system's
+language (English into docs/screenshots/, Chinese into docs/screenshots/zh_CN/):
 
     xvfb-run -a -s "-screen 0 1280x860x24" .venv/bin/python docs/screenshots/capture.py
+    LANG=zh_CN.UTF-8 xvfb-run -a -s "-screen 0 1280x860x24" \
+        .venv/bin/python docs/screenshots/capture.py
 
 Pretrained weights cannot be downloaded where this runs, so the library is indexed with the tiny
 colour model from tests/support (real pipeline, planted meaning: colour words find colours) over
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from gallery.ml.registry import ModelRegistry  # noqa: E402
 from gallery.paths import app_paths  # noqa: E402
+from gallery.ui import i18n  # noqa: E402
 from gallery.ui.app import create_application  # noqa: E402
 from gallery.ui.dialogs import FirstRunDialog  # noqa: E402
 from gallery.ui.main_window import MainWindow  # noqa: E402
@@ -48,12 +52,19 @@ def grab(widget: QWidget, name: str) -> None:
     screen = QGuiApplication.primaryScreen()
     frame = widget.frameGeometry()
     shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
-    shot.save(str(OUT / name))
-    print("wrote", OUT / name)
+    folder = OUT if LANGUAGE == i18n.ENGLISH else OUT / LANGUAGE
+    folder.mkdir(exist_ok=True)
+    shot.save(str(folder / name))
+    print("wrote", folder / name)
+
+
+LANGUAGE = i18n.ENGLISH
 
 
 def main() -> int:
+    global LANGUAGE
     _app = create_application()  # keep the application alive while the script runs
+    LANGUAGE = i18n.install(i18n.SYSTEM)  # as the app does: the system's language
     paths = app_paths().ensure()
 
     first = MainWindow(paths, offer_first_run=False)
@@ -71,6 +82,7 @@ def main() -> int:
     shutil.copytree(REPO.parent / "shared" / "corpus" / "captioned", photos / "captioned")
     for colour in ("red", "yellow", "blue", "green"):
         solid_colour_image(photos / "colours" / f"{colour}.jpg", colour, size=(640, 480))
+    solid_colour_image(photos / "颜色" / "紫色的花.jpg", "purple", size=(640, 480))  # a CJK name
 
     window = MainWindow(paths, offer_first_run=False)
     window.resize(1180, 780)

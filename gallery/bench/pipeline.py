@@ -208,12 +208,12 @@ def bench_indexing(
 
     The library, thumbnails and all else live in a temporary folder under `bench_dir`.
     """
-    say = progress or (lambda _: None)
+    announce = progress or (lambda _: None)
     bench_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=bench_dir, prefix="run-") as tmp:
         work = Path(tmp)
         if plan.folder is None:
-            say(f"{plan.count} generated photos (made once, then kept in {bench_dir})")
+            announce(f"{plan.count} generated photos (made once, then kept in {bench_dir})")
             photos = ensure_photos(bench_dir, plan.count)
             folder = _link(photos, work / "photos")
         else:
@@ -221,7 +221,7 @@ def bench_indexing(
             photos = [Path(found.path) for found in scan(folder)]
         if not photos:
             raise UserError(f"No photos found in {folder}.", "Give a folder with photos.")
-        result = _measure(settings, folder, photos, work, plan, say)
+        result = _measure(settings, folder, photos, work, plan, announce)
     result["photos"] = {
         "count": len(photos),
         "folder": str(photos[0].parent if plan.folder is None else folder),
@@ -237,10 +237,10 @@ def _measure(
     photos: Sequence[Path],
     work: Path,
     plan: Plan,
-    say: Callable[[str], None],
+    announce: Callable[[str], None],
 ) -> dict[str, Any]:
     _warm_page_cache(photos)
-    say("loading the model")
+    announce("loading the model")
     model = settings.make()
     started = time.perf_counter()
     report = model.load_image_tower().report  # once per app session, timed on its own
@@ -248,15 +248,15 @@ def _measure(
     size = model.folder.preprocess.size
     model.embed_image_tensors(np.zeros((batch, 3, size, size), dtype=np.float32))
     load_seconds = time.perf_counter() - started
-    say(f"before the pipeline: model alone at batch {batch}, decode on one thread")
+    announce(f"before the pipeline: model alone at batch {batch}, decode on one thread")
     # At the pipeline's own batch, so the arena holds no more than the pipeline needs and the
     # RSS measured next is the app's alone.
     rate_before = model_rate(model, batch, plan.seconds)
     decode_before = decode_core_seconds(photos, model, work / "thumbs")
-    say("pipeline: the indexer in a fresh library")
+    announce("pipeline: the indexer in a fresh library")
     pipeline = run_pipeline(folder, settings, work / "home", model)
     n = cores()
-    say(f"after: model alone on {report.summary()}: batches {list(plan.batch_sizes)}")
+    announce(f"after: model alone on {report.summary()}: batches {list(plan.batch_sizes)}")
     curve = {b: model_rate(model, b, plan.seconds) for b in plan.batch_sizes}
     rate_after = curve[batch] if batch in curve else model_rate(model, batch, plan.seconds)
     best_batch = max(curve, key=lambda b: curve[b])
@@ -264,10 +264,10 @@ def _measure(
     if report.on_gpu:
         model_after = 1.0 / curve[best_batch]  # wall-seconds of the GPU, not core-seconds
     else:
-        say("model alone on one thread")
+        announce("model alone on one thread")
         single = model_rate(settings.make(threads=1), best_batch, plan.seconds)
         model_after = min(1.0 / single, (settings.threads or n) / curve[best_batch])
-    say("decode, one thread")
+    announce("decode, one thread")
     decode_after = decode_core_seconds(photos, model, work / "thumbs")
     # The best-batch figures scaled by how fast the machine ran the same batch before.
     model_before = model_after * rate_after / rate_before
@@ -276,7 +276,7 @@ def _measure(
     model_cs = (model_before + model_after) / 2
     decode_cs = (decode_before + decode_after) / 2
     bound = _bound(model_cs, decode_cs, n, on_gpu=report.on_gpu)
-    say("naive baseline")
+    announce("naive baseline")
     naive_model = ClipModel(settings.folder, device=settings.device, batch_size=1)
     naive = naive_rate(photos, naive_model, work / "thumbs")
     rate = pipeline["images_per_second"]

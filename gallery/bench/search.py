@@ -181,13 +181,15 @@ def bench_size(
 
     `make_model` must give a fresh model each call: the one that answers starts cold.
     """
-    say = progress or (lambda _: None)
+    announce = progress or (lambda _: None)
     model = make_model()
     dim = model.dim or int(make_model().embed_texts(["a photo"]).shape[1])
     if not (folder / _MARKER).is_file():
-        say(f"building a library of {n:,} {kind} vectors (once; the app's own index rebuild)")
+        announce(f"building a library of {n:,} {kind} vectors (once; the app's own index rebuild)")
     built = ensure_library(folder, n, model.name, dim, kind)
-    say(f"{n:,} vectors: exact search, ef for recall@10 >= {RECALL_TARGET}, {query_count} queries")
+    announce(
+        f"{n:,} vectors: exact search, ef for recall@10 >= {RECALL_TARGET}, {query_count} queries"
+    )
     probes = np.concatenate(list(vectors(min(query_count, 200), dim, kind, seed=1)))
     exact = exact_top(n, dim, kind, probes, 10)
     rss_before = rss_mb()

@@ -222,7 +222,7 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
         folder, args.device or "auto", args.threads, args.batch_size, ctx.paths.cache
     )
 
-    def say(step: str) -> None:
+    def announce(step: str) -> None:
         print(f"bench: {step}...", file=sys.stderr, flush=True)
 
     result: dict[str, object] = {"machine": describe(), "model": report.model_facts(folder)}
@@ -234,7 +234,7 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
                 settings.make,
                 args.vectors,
                 query_count=args.queries,
-                progress=say,
+                progress=announce,
             )
             for n in args.sizes
         ]
@@ -242,7 +242,7 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     else:
         path = Path(args.path).expanduser().resolve() if args.path else None
         plan = Plan(path, args.photos, args.batches, args.seconds)
-        result |= bench_indexing(settings, bench_dir, plan, say)
+        result |= bench_indexing(settings, bench_dir, plan, announce)
         lines = report.index_lines(result)
     if args.json:
         print_json(result)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from gallery import APP_NAME, __version__
 from gallery.paths import AppPaths
+from gallery.settings import Settings
+from gallery.ui import i18n
 from gallery.ui.main_window import MainWindow
 from gallery.ui.qt_logging import install_excepthook, install_qt_message_handler
 from gallery.ui.resources import app_icon_path
@@ -38,6 +40,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 def run_app(paths: AppPaths) -> int:
     app = create_application()
+    i18n.install(Settings.load(paths.settings_file).language)
     install_excepthook()
     window = MainWindow(paths)
     window.show()

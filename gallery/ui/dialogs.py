@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,15 +21,18 @@ from gallery import APP_NAME, __version__
 from gallery.diagnostics import LICENSES, versions
 from gallery.ml.providers import DEVICE_CHOICES
 from gallery.settings import Settings
+from gallery.ui import i18n
 
 
 class DiagnosticsDialog(QDialog):
+    """The report stays in English: it is pasted into bug reports, like the log."""
+
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Diagnostics")
+        self.setWindowTitle(self.tr("Diagnostics"))
         self.text = QPlainTextEdit(text, readOnly=True)
         self.text.setMinimumSize(640, 420)
-        copy = QPushButton("Copy to Clipboard")
+        copy = QPushButton(self.tr("Copy to Clipboard"))
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
@@ -41,41 +45,52 @@ class DiagnosticsDialog(QDialog):
 def about_text() -> str:
     runtime = "".join(f"<li>{name} {version}</li>" for name, version in versions().items())
     licenses = "".join(f"<li>{name}: {lic}</li>" for name, lic in LICENSES.items())
-    return (
-        f"<h3>{APP_NAME} {__version__}</h3><p>Find photos by what is in them, on your own "
-        f"machine.</p><p><b>Runtime</b></p><ul>{runtime}</ul>"
-        f"<p><b>Licenses of bundled components</b></p><ul>{licenses}</ul>"
+    text = QCoreApplication.translate(
+        "About",
+        "<h3>{app} {version}</h3><p>Find photos by what is in them, on your own machine.</p>"
+        "<p><b>Runtime</b></p><ul>{runtime}</ul>"
+        "<p><b>Licenses of bundled components</b></p><ul>{licenses}</ul>",
     )
+    return text.format(app=APP_NAME, version=__version__, runtime=runtime, licenses=licenses)
 
 
 class SettingsDialog(QDialog):
-    """Model, device, batch size override and excluded folder patterns."""
+    """Model, device, batch size override, excluded folder patterns and the language."""
 
     def __init__(
         self, settings: Settings, models: list[str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.model = QComboBox()
-        self.model.addItem("Automatic (the only installed model)", None)
+        self.model.addItem(self.tr("Automatic (the only installed model)"), None)
         for name in models:
             self.model.addItem(name, name)
         self.model.setCurrentIndex(max(0, self.model.findData(settings.default_model)))
         self.device = QComboBox()
         for choice in DEVICE_CHOICES:
-            self.device.addItem(choice.upper() if choice != "auto" else "Automatic", choice)
+            label = self.tr("Automatic") if choice == "auto" else choice.upper()
+            self.device.addItem(label, choice)
         self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
         self.batch = QSpinBox()
         self.batch.setRange(0, 4096)
-        self.batch.setSpecialValueText("Automatic")
+        self.batch.setSpecialValueText(self.tr("Automatic"))
         self.batch.setValue(settings.batch_size or 0)
         self.excluded = QPlainTextEdit("\n".join(settings.excluded_patterns))
-        self.excluded.setPlaceholderText("One pattern per line, e.g. *.tmp or Screenshots")
+        self.excluded.setPlaceholderText(self.tr("One pattern per line, e.g. *.tmp or Screenshots"))
+        self.language = QComboBox()
+        for choice, name in i18n.CHOICES.items():
+            self.language.addItem(name or self.tr("Same as the system"), choice)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.language_note = QLabel(self.tr("A new language applies when the app starts again."))
+        self.language_note.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Model:", self.model)
-        form.addRow("Device:", self.device)
-        form.addRow("Batch size:", self.batch)
-        form.addRow("Excluded folders:", self.excluded)
+        form.addRow(self.tr("Model:"), self.model)
+        form.addRow(self.tr("Device:"), self.device)
+        form.addRow(self.tr("Batch size:"), self.batch)
+        form.addRow(self.tr("Excluded folders:"), self.excluded)
+        form.addRow(self.tr("Language:"), self.language)
+        form.addRow("", self.language_note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -92,6 +107,7 @@ class SettingsDialog(QDialog):
         settings.excluded_patterns = [
             line.strip() for line in self.excluded.toPlainText().splitlines() if line.strip()
         ]
+        settings.language = str(self.language.currentData())
 
 
 class FirstRunDialog(QDialog):
@@ -103,27 +119,29 @@ class FirstRunDialog(QDialog):
         self, default_model: str | None, offline_reason: str | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Lumen Gallery")
-        text = (
+        self.setWindowTitle(self.tr("Welcome to Lumen Gallery"))
+        text = self.tr(
             "<h3>Welcome to Lumen Gallery</h3><p>To find photos by what is in them, Lumen "
             "Gallery needs a model. It runs on this computer; your photos never leave it.</p>"
         )
         if offline_reason:
-            text += (
-                f"<p><b>You seem to be offline</b> ({offline_reason}). You can import a model "
-                "folder you copied here, or download later.</p>"
-            )
+            text += self.tr(
+                "<p><b>You seem to be offline</b> ({reason}). You can import a model folder you "
+                "copied here, or download later.</p>"
+            ).format(reason=offline_reason)
         label = QLabel(text, wordWrap=True)
         buttons = QDialogButtonBox()
         self.download = buttons.addButton(
-            f"Download {default_model}" if default_model else "Download a Model",
+            self.tr("Download {model}").format(model=default_model)
+            if default_model
+            else self.tr("Download a Model"),
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.download.setEnabled(default_model is not None and offline_reason is None)
         self.import_button = buttons.addButton(
-            "Import Model Folder…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Import Model Folder…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        later = buttons.addButton("Not Now", QDialogButtonBox.ButtonRole.RejectRole)
+        later = buttons.addButton(self.tr("Not Now"), QDialogButtonBox.ButtonRole.RejectRole)
         self.download.clicked.connect(lambda: self.done(self.DOWNLOAD))
         self.import_button.clicked.connect(lambda: self.done(self.IMPORT))
         later.clicked.connect(self.reject)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from gallery.ui.context import AppContext
-from gallery.ui.model_actions import WAIT_FOR_INDEXING
+from gallery.ui.messages import waiting
 
 
 def dropped_folders(mime: QMimeData) -> list[Path]:
@@ -28,7 +28,7 @@ class FolderActions(QObject):
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.app.window, "Add a Photo Folder", str(Path.home())
+            self.app.window, self.tr("Add a Photo Folder"), str(Path.home())
         )
         if folder:
             self.add_folders([Path(folder)])
@@ -42,18 +42,19 @@ class FolderActions(QObject):
     def choose_folder_to_remove(self) -> None:
         roots = self.app.library.store.roots()
         if not roots:
-            QMessageBox.information(self.app.window, "Remove Folder", "No folders added yet.")
+            title, text = self.tr("Remove Folder"), self.tr("No folders have been added yet.")
+            QMessageBox.information(self.app.window, title, text)
             return
-        question = "Stop showing photos from this folder:"
+        question = self.tr("Stop showing photos from this folder:")
         root, ok = QInputDialog.getItem(
-            self.app.window, "Remove Folder", question, roots, 0, False
+            self.app.window, self.tr("Remove Folder"), question, roots, 0, False
         )
         if ok and root:
             self.remove_folder(root)
 
     def remove_folder(self, root: str) -> None:
         if self.app.indexer.running:
-            QMessageBox.information(self.app.window, "Remove Folder", WAIT_FOR_INDEXING)
+            QMessageBox.information(self.app.window, self.tr("Remove Folder"), waiting())
             return
         self.app.library.forget_files(self.app.library.store.remove_root(root))
         self.app.library.save()
@@ -64,11 +65,13 @@ class FolderActions(QObject):
         if roots:
             self.index(roots)
         else:
-            self.message.emit("Add a folder first: File > Add Folder…")
+            self.message.emit(self.tr("Add a folder first: File > Add Folder…"))
 
     def index(self, roots: list[Path]) -> None:
         if self.app.host.model is None:
-            self.message.emit("Folders added. Import or download a model to index them.")
+            self.message.emit(
+                self.tr("Folders added. Import or download a model to index them.")
+            )
             self.library_changed.emit()
             return
         self.app.indexer.start(self.app.host.model, roots)

@@ -46,11 +46,11 @@ class PhotoGrid(QListView):
         path = str(index.data(PATH_ROLE))
         row = index.row()
         menu = QMenu(self)
-        menu.addAction("Open", lambda: self.open_requested.emit(row))
+        menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(row))
         menu.addAction(
-            "Open Containing Folder",
+            self.tr("Open Containing Folder"),
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent))),
         )
-        menu.addAction("Copy Path", lambda: QGuiApplication.clipboard().setText(path))
-        menu.addAction("Find Similar", lambda: self.similar_requested.emit(path))
+        menu.addAction(self.tr("Copy Path"), lambda: QGuiApplication.clipboard().setText(path))
+        menu.addAction(self.tr("Find Similar"), lambda: self.similar_requested.emit(path))
         menu.exec(self.viewport().mapToGlobal(point))

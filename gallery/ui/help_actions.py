@@ -44,4 +44,5 @@ class HelpActions(QObject):
         return dialog
 
     def show_about(self) -> None:
-        QMessageBox.about(self.app.window, f"About {APP_NAME}", about_text())
+        title = self.tr("About {app}").format(app=APP_NAME)
+        QMessageBox.about(self.app.window, title, about_text())

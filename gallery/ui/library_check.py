@@ -12,23 +12,12 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLa
 from gallery.errors import GalleryError
 from gallery.library import doctor
 from gallery.paths import AppPaths
-from gallery.ui.messages import error_text
+from gallery.text import say
+from gallery.ui.i18n import QT_TRANSLATE_NOOP, translated
+from gallery.ui.messages import error_text, waiting
 from gallery.ui.workers import Job, WorkerThread
 
-HEALTHY = "The library is healthy."
-
-
-def _sentence(text: str) -> str:
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else text + "."
-
-
-def report_text(report: doctor.Report) -> str:
-    lines = [f"Repaired: {action}" for action in report.repaired]
-    lines += [f"Note: {note}" for note in report.notes]
-    lines += [f"Problem: {p.what}.\n    {_sentence(p.fix)}" for p in report.problems]
-    lines.append(HEALTHY if report.ok else f"{len(report.problems)} problem(s) found.")
-    return "\n".join(lines)
+HEALTHY = QT_TRANSLATE_NOOP("LibraryCheckDialog", "The library is healthy.")
 
 
 class LibraryCheckDialog(QDialog):
@@ -36,21 +25,38 @@ class LibraryCheckDialog(QDialog):
         self, paths: AppPaths, can_repair: Callable[[], bool], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Check Library")
+        self.setWindowTitle(self.tr("Check Library"))
         self.paths = paths
         self.can_repair = can_repair
         self.report: doctor.Report | None = None
         self.text = QPlainTextEdit(readOnly=True)
         self.text.setMinimumSize(560, 260)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.repair = self.buttons.addButton("Repair", QDialogButtonBox.ButtonRole.ActionRole)
+        self.repair = self.buttons.addButton(
+            self.tr("Repair"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.repair.clicked.connect(self.start_repair)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(self.buttons)
         self._thread: WorkerThread | None = None
-        self._run("Checking the library…", lambda _job: doctor.check(paths))
+        self._run(self.tr("Checking the library…"), lambda _job: doctor.check(paths))
+
+    def report_text(self, report: doctor.Report) -> str:
+        """What was repaired, noted and found, in the interface language."""
+        repaired = self.tr("Repaired: {action}")
+        lines = [repaired.format(action=translated(a)) for a in report.repaired]
+        lines += [self.tr("Note: {note}").format(note=translated(n)) for n in report.notes]
+        lines += [
+            self.tr("Problem: {what}\n    What to do: {fix}").format(
+                what=translated(p.what), fix=translated(p.fix)
+            )
+            for p in report.problems
+        ]
+        found = len(report.problems)
+        lines.append(self.tr(HEALTHY) if report.ok else self.tr("%Ln problems found.", "", found))
+        return "\n".join(lines)
 
     @property
     def busy(self) -> bool:
@@ -58,14 +64,14 @@ class LibraryCheckDialog(QDialog):
 
     def start_repair(self) -> None:
         if not self.can_repair():
-            self.text.setPlainText("Please wait for indexing to finish, or cancel it first.")
+            self.text.setPlainText(waiting())
             return
-        self._run("Repairing the library…", lambda _job: doctor.repair(self.paths))
+        self._run(self.tr("Repairing the library…"), lambda _job: doctor.repair(self.paths))
 
     def _run(self, doing: str, work: Callable[[Job], doctor.Report]) -> None:
         self.text.setPlainText(doing)
         self.repair.setEnabled(False)
-        job = Job(work, "The library check")
+        job = Job(work, say("The library check"))
         job.finished.connect(self._done)
         job.failed.connect(self._failed)
         self._thread = WorkerThread(job, "library-check", self)
@@ -80,7 +86,7 @@ class LibraryCheckDialog(QDialog):
     def _done(self, report: doctor.Report) -> None:
         self._stop()
         self.report = report
-        self.text.setPlainText(report_text(report))
+        self.text.setPlainText(self.report_text(report))
         self.repair.setEnabled(any(p.repairable for p in report.problems))
 
     @Slot(object)

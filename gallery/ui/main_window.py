@@ -122,26 +122,26 @@ class MainWindow(QMainWindow):
         """Menus from a table: (menu, [(key, text, slot, shortcut) or None for a separator])."""
         folders, models, help_ = self.folders, self.models, self.help
         table: list[tuple[str, list[tuple[str, str, Callable[[], object], Shortcut] | None]]] = [
-            ("&File", [
-                ("add_folder", "&Add Folder…", folders.choose_folder, Keys.Open),
-                ("remove_folder", "&Remove Folder…", folders.choose_folder_to_remove, None),
-                ("rescan", "Re&scan", folders.rescan, "F5"),
+            (self.tr("&File"), [
+                ("add_folder", self.tr("&Add Folder…"), folders.choose_folder, Keys.Open),
+                ("remove", self.tr("&Remove Folder…"), folders.choose_folder_to_remove, None),
+                ("rescan", self.tr("Re&scan"), folders.rescan, "F5"),
                 None,
-                ("models", "&Models…", models.show_models, "Ctrl+M"),
-                ("import_model", "Import &Model Folder…", models.choose_model_folder, None),
-                ("settings", "&Settings…", models.show_settings, Keys.Preferences),
+                ("models", self.tr("&Models…"), models.show_models, "Ctrl+M"),
+                ("import", self.tr("Import &Model Folder…"), models.choose_model_folder, None),
+                ("settings", self.tr("&Settings…"), models.show_settings, Keys.Preferences),
                 None,
-                ("quit", "&Quit", self.close, Keys.Quit),
+                ("quit", self.tr("&Quit"), self.close, Keys.Quit),
             ]),
-            ("&Edit", [
-                ("find", "&Find", self.focus_search, Keys.Find),
-                ("show_all", "Show &All Photos", self.clear_search, None),
+            (self.tr("&Edit"), [
+                ("find", self.tr("&Find"), self.focus_search, Keys.Find),
+                ("show_all", self.tr("Show &All Photos"), self.clear_search, None),
             ]),
-            ("&Help", [
-                ("logs", "Open &Logs Folder", help_.open_logs_folder, None),
-                ("diagnostics", "&Diagnostics", help_.show_diagnostics, None),
-                ("check_library", "&Check Library…", help_.check_library, None),
-                ("about", "&About Lumen Gallery", help_.show_about, None),
+            (self.tr("&Help"), [
+                ("logs", self.tr("Open &Logs Folder"), help_.open_logs_folder, None),
+                ("diagnostics", self.tr("&Diagnostics"), help_.show_diagnostics, None),
+                ("check_library", self.tr("&Check Library…"), help_.check_library, None),
+                ("about", self.tr("&About Lumen Gallery"), help_.show_about, None),
             ]),
         ]  # fmt: skip
         actions: dict[str, QAction] = {}
@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _indexing_failed(self, error: GalleryError) -> None:
-        show_error(self, "Indexing stopped", error, self.remedy_handlers())
+        show_error(self, self.tr("Indexing stopped"), error, self.remedy_handlers())
 
     def _refresh_while_indexing(self) -> None:
         if not self.searching.text:
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         return viewer
 
     def find_similar(self, path: str) -> None:
-        label = f"Similar to {Path(path).name}"
+        label = self.tr("Similar to {name}").format(name=Path(path).name)
         self.search.show_label(label)
         self.searching.similar(path, label)
 

@@ -19,13 +19,12 @@ from gallery.library.model_overview import ModelEntry, model_overview
 from gallery.ml.catalog import load_catalog
 from gallery.ui.context import AppContext
 from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
-from gallery.ui.messages import RemedyHandlers, show_error
+from gallery.ui.messages import RemedyHandlers, error_text, show_error, waiting
 from gallery.ui.model_download import DownloadDialog
 from gallery.ui.models_dialog import ModelsDialog
 
 log = logging.getLogger(__name__)
 
-WAIT_FOR_INDEXING = "Please wait for indexing to finish, or cancel it first."
 
 
 class ModelActions(QObject):
@@ -51,7 +50,7 @@ class ModelActions(QObject):
         try:
             default: str | None = load_catalog().default
         except GalleryError as exc:
-            default, offline_reason = None, offline_reason or str(exc)
+            default, offline_reason = None, offline_reason or error_text(exc)
         choice = FirstRunDialog(default, offline_reason, self.app.window).exec()
         if choice == FirstRunDialog.IMPORT:
             self.choose_model_folder()
@@ -67,7 +66,7 @@ class ModelActions(QObject):
         if dialog.installed is not None:
             self.use_model(dialog.installed.name, ask=False)
         elif dialog.error is not None and not dialog.offline:
-            show_error(self.app.window, "Download stopped", dialog.error, self.handlers)
+            show_error(self.app.window, self.tr("Download stopped"), dialog.error, self.handlers)
         return dialog
 
     def show_models(self) -> ModelsDialog:
@@ -98,27 +97,31 @@ class ModelActions(QObject):
     def use_model(self, name: str, *, ask: bool = True) -> bool:
         """Switch models; the new one has its own index, so say what it still has to index."""
         if self.app.indexer.running:
-            QMessageBox.information(self.app.window, "Switch Model", WAIT_FOR_INDEXING)
+            QMessageBox.information(self.app.window, self.tr("Switch Model"), waiting())
             return False
         pending = index_status(self.app.library.store, name).pending
         index_now = pending > 0
         if ask:
             box = QMessageBox(
                 QMessageBox.Icon.Question,
-                "Switch Model",
-                f"Use {name} from now on? {pending:,} photos still have to be indexed with it; "
-                "until then searches find only the photos it has seen.",
+                self.tr("Switch Model"),
+                self.tr(
+                    "Use {name} from now on? %Ln photos still have to be indexed with it; "
+                    "until then searches find only the photos it has seen.",
+                    "",
+                    pending,
+                ).format(name=name),
                 parent=self.app.window,
             )
-            now = box.addButton("Switch and Index Now", QMessageBox.ButtonRole.AcceptRole)
-            later = box.addButton("Switch Only", QMessageBox.ButtonRole.ActionRole)
+            now = box.addButton(self.tr("Switch and Index Now"), QMessageBox.ButtonRole.AcceptRole)
+            later = box.addButton(self.tr("Switch Only"), QMessageBox.ButtonRole.ActionRole)
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.exec()
             if box.clickedButton() not in (now, later):
                 return False
             index_now = index_now and box.clickedButton() is now
         self._make_default(name)
-        self.message.emit(f"Using the model {name}.")
+        self.message.emit(self.tr("Using the model {name}.").format(name=name))
         if index_now:
             self.index_requested.emit()
         return True
@@ -131,28 +134,32 @@ class ModelActions(QObject):
     def delete_index(self, name: str) -> None:
         answer = QMessageBox.question(
             self.app.window,
-            "Delete Index",
-            f"Delete the index of {name}? Its vectors are removed; your photos are not touched.",
+            self.tr("Delete Index"),
+            self.tr(
+                "Delete the index of {name}? Its vectors are removed; your photos are not touched."
+            ).format(name=name),
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
                 delete_model_index(self.app.library, name)
             except GalleryError as exc:
-                show_error(self.app.window, "Delete Index", exc, self.handlers)
+                show_error(self.app.window, self.tr("Delete Index"), exc, self.handlers)
 
     def remove_model(self, name: str) -> None:
         answer = QMessageBox.question(
-            self.app.window, "Remove Model", f"Remove the model {name} from this computer?"
+            self.app.window,
+            self.tr("Remove Model"),
+            self.tr("Remove the model {name} from this computer?").format(name=name),
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
                 self.app.host.registry.remove(name)
             except GalleryError as exc:
-                show_error(self.app.window, "Remove Model", exc, self.handlers)
+                show_error(self.app.window, self.tr("Remove Model"), exc, self.handlers)
 
     def choose_model_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.app.window, "Import a Model Folder", str(Path.home())
+            self.app.window, self.tr("Import a Model Folder"), str(Path.home())
         )
         if folder:
             self.import_model(Path(folder))
@@ -163,11 +170,11 @@ class ModelActions(QObject):
             installed = self.app.host.registry.import_folder(folder)
         except GalleryError as exc:
             QGuiApplication.restoreOverrideCursor()
-            show_error(self.app.window, "Cannot import this model", exc, self.handlers)
+            show_error(self.app.window, self.tr("Cannot import this model"), exc, self.handlers)
             return
         QGuiApplication.restoreOverrideCursor()
         self._make_default(installed.name)
-        self.message.emit(f"Model {installed.name} is ready.")
+        self.message.emit(self.tr("Model {name} is ready.").format(name=installed.name))
 
     def show_settings(self) -> None:
         settings = self.app.host.settings
@@ -180,6 +187,6 @@ class ModelActions(QObject):
         settings.save(self._settings_file)
         if before != (settings.default_model, settings.device, settings.batch_size):
             if self.app.indexer.running:
-                self.message.emit("The new model settings apply after indexing.")
+                self.message.emit(self.tr("The new model settings apply after indexing."))
             else:
                 self.app.host.load()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from gallery import formatting
@@ -13,22 +13,28 @@ from gallery.errors import Cancelled, GalleryError
 from gallery.ml.download import ModelDownloadProgress, OfflineError
 from gallery.ml.installer import catalog_plan, download_model
 from gallery.ml.registry import InstalledModel
+from gallery.text import say
+from gallery.ui import i18n
 from gallery.ui.messages import error_text
 from gallery.ui.workers import Job, WorkerThread
 
-CANCELLED = "The download was cancelled; it resumes where it stopped next time."
+translate = QCoreApplication.translate
 
 
 def describe(progress: ModelDownloadProgress) -> str:
     if progress.stage == "install":
-        return "Checking and installing the model…"
-    total = f" of {formatting.size(progress.bytes_total)}" if progress.bytes_total else ""
-    left = formatting.eta(progress.eta)
-    return (
-        f"{formatting.size(progress.bytes_done)}{total} at "
-        f"{formatting.rate(progress.speed, 'B')}{', ' + left if left else ''}\n"
-        f"{progress.current_file}"
-    )
+        return translate("DownloadDialog", "Checking and installing the model…")
+    done, speed = i18n.size(progress.bytes_done), i18n.size(round(progress.speed))
+    if progress.bytes_total:
+        total = i18n.size(progress.bytes_total)
+        line = translate("DownloadDialog", "{done} of {total} at {speed}/s")
+        line = line.format(done=done, total=total, speed=speed)
+    else:
+        line = translate("DownloadDialog", "{done} at {speed}/s").format(done=done, speed=speed)
+    if progress.eta is not None:
+        left = i18n.translated(formatting.eta(progress.eta))
+        line = translate("DownloadDialog", "{progress}, {left}").format(progress=line, left=left)
+    return f"{line}\n{progress.current_file}"
 
 
 class DownloadDialog(QDialog):
@@ -36,10 +42,10 @@ class DownloadDialog(QDialog):
 
     def __init__(self, models_dir: Path, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Downloading {name}")
+        self.setWindowTitle(self.tr("Downloading {name}").format(name=name))
         self.installed: InstalledModel | None = None
         self.error: GalleryError | None = None
-        self.label = QLabel(f"Connecting to download {name}…")
+        self.label = QLabel(self.tr("Connecting to download {name}…").format(name=name))
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -53,7 +59,7 @@ class DownloadDialog(QDialog):
             plan = catalog_plan(name)
             return download_model(models_dir, plan, progress=job.progress.emit, cancel=job.cancel)
 
-        self.job = Job(work, "The download")
+        self.job = Job(work, say("The download"))
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)
@@ -68,7 +74,9 @@ class DownloadDialog(QDialog):
     def error_message(self) -> str | None:
         if self.error is None:
             return None
-        return CANCELLED if isinstance(self.error, Cancelled) else error_text(self.error)
+        if isinstance(self.error, Cancelled):
+            return self.tr("The download was cancelled; it resumes where it stopped next time.")
+        return error_text(self.error)
 
     @Slot(object)
     def _progress(self, progress: ModelDownloadProgress) -> None:
@@ -91,7 +99,7 @@ class DownloadDialog(QDialog):
 
     def _cancel(self) -> None:
         self.job.cancel.set()
-        self.label.setText("Cancelling…")
+        self.label.setText(self.tr("Cancelling…"))
         self.buttons.setEnabled(False)
 
     def reject(self) -> None:

@@ -4,7 +4,7 @@ switch, download, delete an old index, remove a model. The rows are the same ove
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,18 +19,46 @@ from PySide6.QtWidgets import (
 )
 
 from gallery.library.model_overview import ModelEntry, ModelState
+from gallery.ui.i18n import QT_TRANSLATE_NOOP, number, translated
 
-_COLUMNS = ("Model", "Languages", "State", "Indexed", "Still to index")
+translate = QCoreApplication.translate
+_COLUMNS = (
+    QT_TRANSLATE_NOOP("ModelsDialog", "Model"),
+    QT_TRANSLATE_NOOP("ModelsDialog", "Languages"),
+    QT_TRANSLATE_NOOP("ModelsDialog", "State"),
+    QT_TRANSLATE_NOOP("ModelsDialog", "Indexed"),
+    QT_TRANSLATE_NOOP("ModelsDialog", "Still to index"),
+)
 _STATES = {
-    ModelState.AVAILABLE: "not installed",
-    ModelState.INSTALLED: "installed",
-    ModelState.DAMAGED: "damaged",
+    ModelState.AVAILABLE: QT_TRANSLATE_NOOP("ModelsDialog", "not installed"),
+    ModelState.INSTALLED: QT_TRANSLATE_NOOP("ModelsDialog", "installed"),
+    ModelState.DAMAGED: QT_TRANSLATE_NOOP("ModelsDialog", "damaged"),
 }
 
 
 def state_text(entry: ModelEntry) -> str:
     """The overview's state as the dialog words it; the default installed model is "in use"."""
-    return "in use" if entry.default and entry.installed else _STATES[entry.state]
+    if entry.default and entry.installed:
+        return translate("ModelsDialog", "in use")
+    return translate("ModelsDialog", _STATES[entry.state])
+
+
+_LANGUAGES = {
+    "en": QT_TRANSLATE_NOOP("ModelsDialog", "English"),
+    "zh": QT_TRANSLATE_NOOP("ModelsDialog", "Chinese"),
+    "multilingual": QT_TRANSLATE_NOOP("ModelsDialog", "multilingual"),
+}
+
+
+def language_names(codes: tuple[str, ...]) -> str:
+    """The languages a model reads, named in the interface language; others by Qt's name."""
+    names = [
+        translate("ModelsDialog", _LANGUAGES[code])
+        if code in _LANGUAGES
+        else QLocale.languageToString(QLocale(code).language())
+        for code in codes
+    ]
+    return translate("ModelsDialog", ", ").join(names)
 
 
 class ModelsDialog(QDialog):
@@ -41,19 +69,19 @@ class ModelsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.rows: list[ModelEntry] = []
         self.table = QTableWidget(0, len(_COLUMNS))
-        self.table.setHorizontalHeaderLabels(_COLUMNS)
+        self.table.setHorizontalHeaderLabels([translate("ModelsDialog", c) for c in _COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.use = QPushButton("Use This Model")
-        self.download = QPushButton("Download")
-        self.delete_index = QPushButton("Delete Its Index")
-        self.remove = QPushButton("Remove Model")
+        self.use = QPushButton(self.tr("Use This Model"))
+        self.download = QPushButton(self.tr("Download"))
+        self.delete_index = QPushButton(self.tr("Delete Its Index"))
+        self.remove = QPushButton(self.tr("Remove Model"))
         for button, signal in (
             (self.use, self.use_requested),
             (self.download, self.download_requested),
@@ -81,10 +109,10 @@ class ModelsDialog(QDialog):
         for i, row in enumerate(rows):
             cells = (
                 row.title,
-                ", ".join(row.languages),
+                language_names(row.languages),
                 state_text(row),
-                f"{row.indexed:,}",
-                f"{row.pending:,}" if row.installed or row.has_index else "—",
+                number(row.indexed),
+                number(row.pending) if row.installed or row.has_index else "—",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -124,11 +152,16 @@ class ModelsDialog(QDialog):
         if row is None:
             self.note.clear()
         elif row.problem:
-            self.note.setText(f"This model cannot be used: {row.problem}")
+            text = self.tr("This model cannot be used: {problem}")
+            self.note.setText(text.format(problem=translated(row.problem)))
         elif row.installed and not row.default:
-            self.note.setText(
-                f"Switching to {row.title} keeps your current index; "
-                f"{row.pending:,} photos still have to be indexed with it."
+            pending = row.pending
+            note = self.tr(
+                "Switching to {title} keeps your current index; %Ln photos still have to "
+                "be indexed with it.",
+                "",
+                pending,
             )
+            self.note.setText(note.format(title=row.title))
         else:
             self.note.setText("")

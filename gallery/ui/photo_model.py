@@ -11,13 +11,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 
 from gallery.imaging import THUMBNAIL_SIZE
 from gallery.imaging.thumbnails import thumbnail_file
 from gallery.library.store import PhotoRow
+from gallery.ui import i18n
 from gallery.ui.images import ImageLoader
+
+translate = QCoreApplication.translate
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -34,6 +44,18 @@ class PhotoItem:
     @property
     def key(self) -> str:
         return f"{self.row.path}\0{self.row.size}\0{self.row.mtime_ns}"
+
+
+def tooltip(item: PhotoItem) -> str:
+    """The score (from a search), the date taken, the size and the path, in the locale's forms."""
+    lines = []
+    if item.score is not None:
+        lines.append(translate("PhotoListModel", "Score {score}").format(score=f"{item.score:.3f}"))
+    if item.row.taken_at is not None:
+        taken = i18n.date_time(item.row.taken_at)
+        lines.append(translate("PhotoListModel", "Taken {date}").format(date=taken))
+    lines += [i18n.size(item.row.size), item.row.path]
+    return "\n".join(lines)
 
 
 def _placeholder(size: int, colour: str) -> QPixmap:
@@ -75,8 +97,7 @@ class PhotoListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            score = f"score {item.score:.3f}\n" if item.score is not None else ""
-            return f"{score}{item.row.path}"
+            return tooltip(item)
         if role == PATH_ROLE:
             return item.row.path
         if role == SCORE_ROLE:

@@ -11,7 +11,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 log = logging.getLogger("gallery.qt")
@@ -28,6 +28,13 @@ _LEVELS = {
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     where = f" ({context.file}:{context.line})" if context.file else ""
     log.log(_LEVELS.get(kind, logging.WARNING), "%s%s", message, where)
+    if kind == QtMsgType.QtFatalMsg:  # Qt aborts next: say why where it is seen at once
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        stream = sys.__stderr__  # None in a windowed app without a console
+        if stream is not None:
+            stream.write(f"Qt fatal error: {message}{where}\n")
+            stream.flush()
 
 
 def install_qt_message_handler() -> None:
@@ -42,9 +49,12 @@ def _show_crash(
         return
     box = QMessageBox(
         QMessageBox.Icon.Critical,
-        "Lumen Gallery — unexpected error",
-        f"Something went wrong: {exc}\n\nThe details are in the log file "
-        "(Help > Open Logs Folder).",
+        QCoreApplication.translate("Crash", "Lumen Gallery — unexpected error"),
+        QCoreApplication.translate(
+            "Crash",
+            "Something went wrong: {error}\n\nThe details are in the log file "
+            "(Help > Open Logs Folder).",
+        ).format(error=exc),
     )
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
     box.exec()

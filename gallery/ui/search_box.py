@@ -6,14 +6,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-PLACEHOLDER = "Search your photos: “a red car in the snow”"
-
 
 class SearchBox(QLineEdit):
     cleared = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, placeholderText=PLACEHOLDER)
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("Search your photos: “a red car in the snow”"))
         self.setClearButtonEnabled(True)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

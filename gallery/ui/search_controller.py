@@ -20,6 +20,7 @@ from gallery.library.library import Library
 from gallery.library.search import Searcher, SearchHit
 from gallery.library.store import PhotoRow
 from gallery.ml.encoder import ClipModel
+from gallery.text import say
 from gallery.ui.photo_model import PhotoItem
 from gallery.ui.workers import WorkerThread, unexpected
 
@@ -30,7 +31,7 @@ RESULTS = 200
 # The log line of an answered query; tests read the log file for it.
 ANSWERED = "answered with %d results"
 NO_MODEL = UserError(
-    "No model is installed, so photos cannot be searched yet.",
+    say("No model is installed, so photos cannot be searched yet."),
     remedies=(Remedy(Action.DOWNLOAD_MODEL), Remedy(Action.IMPORT_MODEL)),
 )
 
@@ -97,7 +98,7 @@ class SearchWorker(QObject):
             return
         except Exception as exc:
             log.exception("Search failed")
-            self.failed.emit(request, unexpected("The search", exc))
+            self.failed.emit(request, unexpected(say("The search"), exc))
             return
         rows: dict[int, PhotoRow] = self.library.store.photo_rows([h.file_id for h in hits])
         items = [PhotoItem(rows[h.file_id], h.score) for h in hits if h.file_id in rows]

@@ -37,9 +37,12 @@ class PhotoViewer(QDialog):
 
     def _show_current(self) -> None:
         path = self.current_path
-        self.setWindowTitle(f"{Path(path).name} ({self.position + 1} of {len(self.paths)})")
+        title = self.tr("{name} ({position} of {count})")
+        self.setWindowTitle(
+            title.format(name=Path(path).name, position=self.position + 1, count=len(self.paths))
+        )
         self._pixmap = None
-        self.label.setText("Loading…")
+        self.label.setText(self.tr("Loading…"))
         self.loader.request_view(path, Path(path), VIEW_SIDE)
 
     @Slot(str, QImage)
@@ -51,7 +54,7 @@ class PhotoViewer(QDialog):
     @Slot(str, str)
     def _failed(self, key: str, reason: str) -> None:
         if key == self.current_path:
-            self.label.setText(f"Cannot show this photo: {reason}")
+            self.label.setText(self.tr("Cannot show this photo: {reason}").format(reason=reason))
 
     def _fit(self) -> None:
         if self._pixmap is not None:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gallery.errors import Cancelled, GalleryError, UserError
+from gallery.text import Text, say
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class Job(QObject):
     finished = Signal(object)  # the function's result
     failed = Signal(object)  # a GalleryError: UserError or Cancelled
 
-    def __init__(self, work: Callable[[Job], object], what: str) -> None:
+    def __init__(self, work: Callable[[Job], object], what: Text) -> None:
         super().__init__()
         self.work = work
         self.what = what  # "Indexing", "The download": names the job in the log and in errors
@@ -45,7 +46,7 @@ class Job(QObject):
             self.failed.emit(exc)
         except GalleryError as exc:
             log.warning("%s stopped: %s", self.what, exc)
-            self.failed.emit(UserError(f"{self.what} stopped: {exc}."))
+            self.failed.emit(UserError(say("{what} stopped: {error}.", what=self.what, error=exc)))
         except Exception as exc:
             log.exception("%s failed unexpectedly", self.what)
             self.failed.emit(unexpected(self.what, exc))
@@ -53,12 +54,14 @@ class Job(QObject):
             self.finished.emit(result)
 
 
-def unexpected(what: str, exc: BaseException) -> UserError:
+def unexpected(what: Text, exc: BaseException) -> UserError:
     """A bug, said to a person: what failed and where the details are."""
     return UserError(
-        f"{what} failed unexpectedly: {exc}.",
-        "The log file has the details (Help > Open Logs Folder); please include it in a bug "
-        "report.",
+        say("{what} failed unexpectedly: {error}.", what=what, error=str(exc)),
+        say(
+            "The log file has the details (Help > Open Logs Folder); please include it in a "
+            "bug report."
+        ),
     )
 
 

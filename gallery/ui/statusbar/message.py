@@ -9,28 +9,9 @@ from PySide6.QtWidgets import QLabel, QWidget
 from gallery import formatting
 from gallery.errors import GalleryError
 from gallery.library.indexer import IndexProgress, IndexSummary
+from gallery.ui.i18n import number, translated
 from gallery.ui.messages import error_text
 from gallery.ui.search_controller import Answer
-
-SCANNING = "Scanning…"
-
-
-def progress_text(progress: IndexProgress) -> str:
-    if progress.stage == "scan":
-        return f"{SCANNING} {progress.done:,} files found"
-    parts = [
-        f"Indexing {progress.done:,} of {progress.total:,} — "
-        f"{formatting.rate(progress.rate, 'photos')}",
-        formatting.eta(progress.eta_seconds),
-        f"{progress.failed} skipped" if progress.failed else "",
-    ]
-    return ", ".join(part for part in parts if part)
-
-
-def summary_text(summary: IndexSummary) -> str:
-    verb = "Indexing cancelled" if summary.cancelled else "Indexing done"
-    failed = f", {summary.failed} could not be read" if summary.failed else ""
-    return f"{verb}: {summary.embedded:,} photos added{failed}."
 
 
 class StatusMessage(QLabel):
@@ -44,8 +25,37 @@ class StatusMessage(QLabel):
     def _show(self, text: str) -> None:
         """A run in progress speaks over what the grid shows."""
         if self._indexing:
-            text = ("Paused — " if self._paused else "") + self._indexing
+            text = self.tr("Paused — {progress}") if self._paused else "{progress}"
+            text = text.format(progress=self._indexing)
         self.setText(text)
+
+    def scanning_text(self) -> str:
+        return self.tr("Scanning…")
+
+    def progress_text(self, progress: IndexProgress) -> str:
+        done, total, failed = progress.done, progress.total, progress.failed
+        if progress.stage == "scan":
+            return self.tr("Scanning… %Ln files found", "", done)
+        parts = [
+            self.tr("Indexing {done} of {total} — {rate} photos/s").format(
+                done=number(done), total=number(total), rate=f"{progress.rate:.1f}"
+            )
+        ]
+        if progress.eta_seconds is not None:
+            parts.append(translated(formatting.eta(progress.eta_seconds)))
+        if failed:
+            parts.append(self.tr("%Ln skipped", "", failed))
+        return self.tr(", ").join(parts)
+
+    def summary_text(self, summary: IndexSummary) -> str:
+        added, failed = summary.embedded, summary.failed
+        if summary.cancelled:
+            text = self.tr("Indexing cancelled: %Ln photos added", "", added)
+        else:
+            text = self.tr("Indexing done: %Ln photos added", "", added)
+        if failed:
+            text += self.tr(", %Ln could not be read", "", failed)
+        return text + self.tr(".")
 
     @Slot(str)
     def say(self, text: str) -> None:
@@ -57,11 +67,16 @@ class StatusMessage(QLabel):
 
     @Slot(object)
     def on_answer(self, answer: Answer) -> None:
+        count = len(answer.items)
         if answer.ranked:
-            self._show(f"{len(answer.items)} results for {answer.query}")
-        else:
-            note = self._problem or self._note
-            self._show(f"{len(answer.items):,} photos" + (f" — {note}" if note else ""))
+            results = self.tr("%Ln results for {query}", "", count)
+            self._show(results.format(query=answer.query))
+            return
+        photos = self.tr("%Ln photos", "", count)
+        note = self._problem or self._note
+        if note:
+            photos = self.tr("{photos} — {note}").format(photos=photos, note=note)
+        self._show(photos)
 
     def on_model_problem(self, error: GalleryError | None) -> None:
         self._problem = error_text(error) if error is not None else ""
@@ -70,12 +85,12 @@ class StatusMessage(QLabel):
 
     @Slot()
     def on_index_started(self) -> None:
-        self._note, self._indexing, self._paused = "", SCANNING, False
+        self._note, self._indexing, self._paused = "", self.scanning_text(), False
         self._show("")
 
     @Slot(object)
     def on_index_progress(self, progress: IndexProgress) -> None:
-        self._indexing = progress_text(progress)
+        self._indexing = self.progress_text(progress)
         self._show("")
 
     @Slot(bool)
@@ -85,12 +100,12 @@ class StatusMessage(QLabel):
 
     @Slot()
     def on_cancelling(self) -> None:
-        self.setText("Cancelling after the current batch…")
+        self.setText(self.tr("Cancelling after the current batch…"))
 
     @Slot(object)
     def on_index_finished(self, summary: IndexSummary) -> None:
         self._indexing = ""
-        self._note = summary_text(summary)
+        self._note = self.summary_text(summary)
         self.setText(self._note)
 
     @Slot(object)

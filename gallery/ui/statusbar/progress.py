@@ -19,7 +19,7 @@ class IndexingProgress(QWidget):
         self.pause_button = QToolButton()
         self.pause_button.clicked.connect(self.pause_clicked)
         self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
+        self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -30,7 +30,7 @@ class IndexingProgress(QWidget):
     @Slot()
     def on_started(self) -> None:
         self.bar.setRange(0, 0)  # busy until the scan knows the total
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         self.cancel_button.setEnabled(True)
         self.setVisible(True)
 
@@ -42,7 +42,7 @@ class IndexingProgress(QWidget):
 
     @Slot(bool)
     def on_paused(self, paused: bool) -> None:
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
 
     @Slot()
     def on_cancelling(self) -> None:

@@ -13,4 +13,4 @@ class ThumbnailSizeSlider(QSlider):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setRange(SMALLEST, LARGEST)
         self.setMaximumWidth(140)
-        self.setToolTip("Thumbnail size")
+        self.setToolTip(self.tr("Thumbnail size"))

@@ -1,0 +1,1541 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name></name>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} 小时 {minutes:02d} 分钟</translation>
+    </message>
+    <message>
+        <source>about {time} left</source>
+        <translation>约剩 {time}</translation>
+    </message>
+    <message>
+        <source>a repair rebuilds it from the library</source>
+        <translation>修复会根据图库重建它</translation>
+    </message>
+    <message>
+        <source>{count} vectors belong to no file</source>
+        <translation>{count} 个向量不属于任何文件</translation>
+    </message>
+    <message>
+        <source>Deleted {count} rows: vectors belong to no file.</source>
+        <translation>已删除 {count} 行：不属于任何文件的向量。</translation>
+    </message>
+    <message>
+        <source>{count} vectors belong to no model</source>
+        <translation>{count} 个向量不属于任何模型</translation>
+    </message>
+    <message>
+        <source>Deleted {count} rows: vectors belong to no model.</source>
+        <translation>已删除 {count} 行：不属于任何模型的向量。</translation>
+    </message>
+    <message>
+        <source>{count} files belong to no folder</source>
+        <translation>{count} 个文件不属于任何文件夹</translation>
+    </message>
+    <message>
+        <source>Deleted {count} rows: files belong to no folder.</source>
+        <translation>已删除 {count} 行：不属于任何文件夹的文件。</translation>
+    </message>
+    <message>
+        <source>{count} vectors have the wrong size for their model</source>
+        <translation>{count} 个向量的大小与其模型不符</translation>
+    </message>
+    <message>
+        <source>Deleted {count} rows: vectors have the wrong size for their model.</source>
+        <translation>已删除 {count} 行：大小与模型不符的向量。</translation>
+    </message>
+    <message>
+        <source>There is no library yet at {db}.</source>
+        <translation>{db} 处还没有图库。</translation>
+    </message>
+    <message>
+        <source>checking this library</source>
+        <translation>正在检查此图库</translation>
+    </message>
+    <message>
+        <source>Another Lumen Gallery is writing to this library, so its vector index files are not compared (they are saved when it finishes); check again afterwards.</source>
+        <translation>另一个 Lumen Gallery 正在写入此图库，因此未比对其向量索引文件（它完成时会保存这些文件）；请稍后再检查一次。</translation>
+    </message>
+    <message>
+        <source>repairing this library</source>
+        <translation>正在修复此图库</translation>
+    </message>
+    <message>
+        <source>Removed the leftover temporary file {name}.</source>
+        <translation>已删除残留的临时文件 {name}。</translation>
+    </message>
+    <message>
+        <source>Rebuilt the vector index of {name} ({count} vectors).</source>
+        <translation>已重建 {name} 的向量索引（{count} 个向量）。</translation>
+    </message>
+    <message>
+        <source>The library database cannot be opened: {error}</source>
+        <translation>无法打开图库数据库：{error}</translation>
+    </message>
+    <message>
+        <source>Restore library.sqlite3 from a backup, or move it away and index again into a new library (your photos are never touched).</source>
+        <translation>请从备份恢复 library.sqlite3，或将其移走，再建立一个新图库并重新建立索引（您的照片不会被改动）。</translation>
+    </message>
+    <message>
+        <source>The library database failed its integrity check: {damage}</source>
+        <translation>图库数据库未通过完整性检查：{damage}</translation>
+    </message>
+    <message>
+        <source>a repair rebuilds the database&apos;s indexes; if that is not enough, restore library.sqlite3 from a backup</source>
+        <translation>修复会重建数据库的索引；如果仍不够，请从备份恢复 library.sqlite3</translation>
+    </message>
+    <message>
+        <source>a repair deletes them</source>
+        <translation>修复会删除它们</translation>
+    </message>
+    <message>
+        <source>The vector index of {name} ({file}) is missing</source>
+        <translation>{name} 的向量索引（{file}）不见了</translation>
+    </message>
+    <message>
+        <source>The vector index of {name} ({file}) cannot be read: {error}</source>
+        <translation>无法读取 {name} 的向量索引（{file}）：{error}</translation>
+    </message>
+    <message>
+        <source>The vector index of {name} ({file}) disagrees with the library: {missing} vectors missing, {extra} that the library does not have</source>
+        <translation>{name} 的向量索引（{file}）与图库不一致：缺少 {missing} 个向量，另有 {extra} 个是图库中没有的</translation>
+    </message>
+    <message>
+        <source>{file} is left over from an interrupted save; a repair removes it.</source>
+        <translation>{file} 是一次中断的保存留下的；修复会删除它。</translation>
+    </message>
+    <message>
+        <source>{file} belongs to no model in the library; it is not used.</source>
+        <translation>{file} 不属于图库中的任何模型，未被使用。</translation>
+    </message>
+    <message>
+        <source>Rebuilt the database&apos;s indexes (REINDEX).</source>
+        <translation>已重建数据库的索引（REINDEX）。</translation>
+    </message>
+    <message>
+        <source>everything indexed so far is kept</source>
+        <translation>已建立的索引全部保留</translation>
+    </message>
+    <message>
+        <source>The disk holding {folder} is full: could not {doing}.</source>
+        <translation>{folder} 所在的磁盘已满：无法{doing}。</translation>
+    </message>
+    <message>
+        <source>Free some space and run again; {kept}.</source>
+        <translation>请释放一些空间后重试；{kept}。</translation>
+    </message>
+    <message>
+        <source>{folder} is read-only: could not {doing}.</source>
+        <translation>{folder} 是只读的：无法{doing}。</translation>
+    </message>
+    <message>
+        <source>Make it writable (or set LUMEN_HOME to a writable folder) and run again; {kept}.</source>
+        <translation>请让它可写（或将 LUMEN_HOME 设为一个可写的文件夹）后重试；{kept}。</translation>
+    </message>
+    <message>
+        <source>Could not {doing} in {folder}: {reason}.</source>
+        <translation>无法在 {folder} 中{doing}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Check the disk, then check the library; {kept}.</source>
+        <translation>请检查磁盘，然后检查图库；{kept}。</translation>
+    </message>
+    <message>
+        <source>write the library database</source>
+        <translation>写入图库数据库</translation>
+    </message>
+    <message>
+        <source>The library database {db} stayed locked by another program.</source>
+        <translation>图库数据库 {db} 一直被另一个程序锁定。</translation>
+    </message>
+    <message>
+        <source>Close other programs using it and run again.</source>
+        <translation>请关闭正在使用它的其他程序后重试。</translation>
+    </message>
+    <message>
+        <source>The library database {db} is damaged ({error}).</source>
+        <translation>图库数据库 {db} 已损坏（{error}）。</translation>
+    </message>
+    <message>
+        <source>A check shows what is wrong, and a repair fixes what can be fixed.</source>
+        <translation>检查可以查明问题所在，修复可以修好能修好的部分。</translation>
+    </message>
+    <message>
+        <source>Reading or writing the library database {db} failed ({error}).</source>
+        <translation>读写图库数据库 {db} 失败（{error}）。</translation>
+    </message>
+    <message>
+        <source>Check that the disk is connected and healthy, then run again; {kept}.</source>
+        <translation>请确认磁盘已连接且工作正常，然后重试；{kept}。</translation>
+    </message>
+    <message>
+        <source>The library database {db} cannot be opened: {error}.</source>
+        <translation>无法打开图库数据库 {db}：{error}。</translation>
+    </message>
+    <message>
+        <source>A check of the library says more.</source>
+        <translation>检查图库可以了解更多。</translation>
+    </message>
+    <message>
+        <source>The folder {path} disappeared during indexing (was its drive disconnected?).</source>
+        <translation>建立索引时文件夹 {path} 不见了（是否断开了它所在的驱动器？）。</translation>
+    </message>
+    <message>
+        <source>Reconnect it and index again; {kept}.</source>
+        <translation>请重新连接后再次建立索引；{kept}。</translation>
+    </message>
+    <message>
+        <source>indexing this library</source>
+        <translation>正在为此图库建立索引</translation>
+    </message>
+    <message>
+        <source>The folder {root} does not exist or is not a folder.</source>
+        <translation>文件夹 {root} 不存在，或不是文件夹。</translation>
+    </message>
+    <message>
+        <source>Check the path, or reconnect the drive it is on.</source>
+        <translation>请检查路径，或重新连接它所在的驱动器。</translation>
+    </message>
+    <message>
+        <source>The folder {root} is empty now, but the library holds {known} photos from it.</source>
+        <translation>文件夹 {root} 现在是空的，但图库中有来自它的 {known} 张照片。</translation>
+    </message>
+    <message>
+        <source>If it is on a drive that is not connected, connect it and index again; if you emptied it on purpose, remove the folder from the library ({kept}).</source>
+        <translation>如果它位于未连接的驱动器上，请连接后再次建立索引；如果是您有意清空的，请从图库中移除该文件夹（{kept}）。</translation>
+    </message>
+    <message>
+        <source>saving this library&apos;s vector index</source>
+        <translation>正在保存此图库的向量索引</translation>
+    </message>
+    <message>
+        <source>pid {pid} on {host}, since {since}</source>
+        <translation>{host} 上的进程 {pid}，开始于 {since}</translation>
+    </message>
+    <message>
+        <source>pid {pid}, since {since}</source>
+        <translation>进程 {pid}，开始于 {since}</translation>
+    </message>
+    <message>
+        <source>lock the library for writing</source>
+        <translation>锁定图库以便写入</translation>
+    </message>
+    <message>
+        <source>Another Lumen Gallery is writing to this library.</source>
+        <translation>另一个 Lumen Gallery 正在写入此图库。</translation>
+    </message>
+    <message>
+        <source>Another Lumen Gallery is {task} ({owner}).</source>
+        <translation>另一个 Lumen Gallery {task}（{owner}）。</translation>
+    </message>
+    <message>
+        <source>Wait for it to finish and try again.</source>
+        <translation>请等它完成后再试。</translation>
+    </message>
+    <message>
+        <source>deleting the index of {model}</source>
+        <translation>正在删除 {model} 的索引</translation>
+    </message>
+    <message>
+        <source>{path} is not indexed with the model {model}.</source>
+        <translation>{path} 尚未用模型 {model} 建立索引。</translation>
+    </message>
+    <message>
+        <source>Index its folder first.</source>
+        <translation>请先为它所在的文件夹建立索引。</translation>
+    </message>
+    <message>
+        <source>create the library folder</source>
+        <translation>创建图库文件夹</translation>
+    </message>
+    <message>
+        <source>create the library database</source>
+        <translation>创建图库数据库</translation>
+    </message>
+    <message>
+        <source>The library {path} was written by a newer Lumen Gallery (schema {version}, this version knows {known}).</source>
+        <translation>图库 {path} 由更新版本的 Lumen Gallery 写入（结构版本 {version}，此版本只支持到 {known}）。</translation>
+    </message>
+    <message>
+        <source>Update Lumen Gallery.</source>
+        <translation>请更新 Lumen Gallery。</translation>
+    </message>
+    <message>
+        <source>The library holds {held}-d vectors for model {name!r}, but the model now gives {dim}-d vectors.</source>
+        <translation>图库中模型 {name!r} 的向量是 {held} 维，但该模型现在给出 {dim} 维向量。</translation>
+    </message>
+    <message>
+        <source>Import the model under a new name, or remove its old index.</source>
+        <translation>请用新名称导入该模型，或删除它的旧索引。</translation>
+    </message>
+    <message>
+        <source>{given}-d vectors for a {dim}-d model index.</source>
+        <translation>{given} 维向量不能放入 {dim} 维的模型索引。</translation>
+    </message>
+    <message>
+        <source>This is a bug; please report it with the log file.</source>
+        <translation>这是一个程序错误；请附上日志文件报告它。</translation>
+    </message>
+    <message>
+        <source>save the vector index</source>
+        <translation>保存向量索引</translation>
+    </message>
+    <message>
+        <source>The model {name} has no {precision!r} precision.</source>
+        <extracomment>`models/` of the source checkout: the catalog, and model folders dropped there by hand. &quot;hf&quot;: separate onnx/vision_model*.onnx and onnx/text_model*.onnx; &quot;hf-combined&quot;: one onnx/model*.onnx holding both towers, split at install time; &quot;immich&quot;: visual/ + textual/.</extracomment>
+        <translation>模型 {name} 没有 {precision!r} 精度。</translation>
+    </message>
+    <message>
+        <source>Choose one of: {precisions}.</source>
+        <translation>请从以下选择一个：{precisions}。</translation>
+    </message>
+    <message>
+        <source>The catalog has no model named {name!r}.</source>
+        <translation>模型目录中没有名为 {name!r} 的模型。</translation>
+    </message>
+    <message>
+        <source>Known models: {names}. Any Hugging Face repository in a supported layout can be downloaded too.</source>
+        <translation>已知模型：{names}。也可以下载任何布局受支持的 Hugging Face 仓库。</translation>
+    </message>
+    <message>
+        <source>is not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>The model catalog is damaged: {where} {problem}.</source>
+        <translation>模型目录已损坏：{where} {problem}。</translation>
+    </message>
+    <message>
+        <source>Reinstall Lumen Gallery or fix {path}.</source>
+        <translation>请重新安装 Lumen Gallery，或修正 {path}。</translation>
+    </message>
+    <message>
+        <source>has no {key!r}</source>
+        <translation>缺少 {key!r}</translation>
+    </message>
+    <message>
+        <source>has a malformed {key!r}</source>
+        <translation>的 {key!r} 格式不正确</translation>
+    </message>
+    <message>
+        <source>pins {file} to a malformed SHA-256</source>
+        <translation>为 {file} 指定的 SHA-256 格式不正确</translation>
+    </message>
+    <message>
+        <source>is not a list of files</source>
+        <translation>不是文件列表</translation>
+    </message>
+    <message>
+        <source>{where}[{index}]</source>
+        <translation>{where}[{index}]</translation>
+    </message>
+    <message>
+        <source>model {name!r}</source>
+        <translation>模型 {name!r}</translation>
+    </message>
+    <message>
+        <source>has an unknown layout {layout!r}</source>
+        <translation>的布局 {layout!r} 未知</translation>
+    </message>
+    <message>
+        <source>{where} preprocessing</source>
+        <translation>{where} 的预处理</translation>
+    </message>
+    <message>
+        <source>{where} tokenizer</source>
+        <translation>{where} 的分词器</translation>
+    </message>
+    <message>
+        <source>{where} precision {key!r}</source>
+        <translation>{where} 的精度 {key!r}</translation>
+    </message>
+    <message>
+        <source>has no files for its default {precision!r}</source>
+        <translation>没有其默认精度 {precision!r} 的文件</translation>
+    </message>
+    <message>
+        <source>has a malformed &apos;batch_sizes&apos;</source>
+        <translation>的 &apos;batch_sizes&apos; 格式不正确</translation>
+    </message>
+    <message>
+        <source>{where} common_files</source>
+        <translation>{where} 的 common_files</translation>
+    </message>
+    <message>
+        <source>The model catalog {path} cannot be read: {error}.</source>
+        <translation>无法读取模型目录 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>Reinstall Lumen Gallery, or import a model folder.</source>
+        <translation>请重新安装 Lumen Gallery，或导入一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>the top level</source>
+        <translation>顶层</translation>
+    </message>
+    <message>
+        <source>names an unknown default {default!r}</source>
+        <translation>指定了未知的默认模型 {default!r}</translation>
+    </message>
+    <message>
+        <source>The model {name} is inconsistent: {detail}.</source>
+        <translation>模型 {name} 前后不一致：{detail}。</translation>
+    </message>
+    <message>
+        <source>Image and text vectors must share one space; re-import a matching pair.</source>
+        <translation>图像向量和文本向量必须处于同一空间；请重新导入相互匹配的一对。</translation>
+    </message>
+    <message>
+        <source>The model file {path} cannot be loaded: {error}.</source>
+        <translation>无法加载模型文件 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>Re-download or re-import the model.</source>
+        <translation>请重新下载或重新导入该模型。</translation>
+    </message>
+    <message>
+        <source>its image tower gives {dim}-d vectors but the rest of the model uses {model_dim}-d</source>
+        <extracomment>Where the output is bound (None: plain `run`); any ORT device works, &quot;cpu&quot; included.</extracomment>
+        <translation>它的图像部分给出 {dim} 维向量，而模型其余部分使用 {model_dim} 维</translation>
+    </message>
+    <message>
+        <source>its text tower gives {dim}-d vectors but the rest of the model uses {model_dim}-d</source>
+        <translation>它的文本部分给出 {dim} 维向量，而模型其余部分使用 {model_dim} 维</translation>
+    </message>
+    <message>
+        <source>image vectors are {image}-d, text vectors {text}-d</source>
+        <translation>图像向量为 {image} 维，文本向量为 {text} 维</translation>
+    </message>
+    <message>
+        <source>it gave {dim}-d vectors where {expected}-d were expected</source>
+        <translation>它给出了 {dim} 维向量，而应为 {expected} 维</translation>
+    </message>
+    <message>
+        <source>it was never finished (no completion marker)</source>
+        <extracomment>What an installed folder knows about itself beyond the published configs (from the catalog).</extracomment>
+        <translation>它从未安装完成（没有完成标记）</translation>
+    </message>
+    <message>
+        <source>its completion marker is unreadable</source>
+        <translation>它的完成标记无法读取</translation>
+    </message>
+    <message>
+        <source>{file} is missing</source>
+        <translation>缺少 {file}</translation>
+    </message>
+    <message>
+        <source>{file} has {size} bytes where {installed} were installed</source>
+        <translation>{file} 有 {size} 字节，而安装时是 {installed} 字节</translation>
+    </message>
+    <message>
+        <source>The model file {path} cannot be read: {error}.</source>
+        <extracomment>Batch size per device class (&quot;gpu&quot;, &quot;cpu&quot;) from the catalog; None: sized by the heuristic.</extracomment>
+        <translation>无法读取模型文件 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>The model file {path} is not a JSON object.</source>
+        <translation>模型文件 {path} 不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>Re-import the model.</source>
+        <translation>请重新导入该模型。</translation>
+    </message>
+    <message>
+        <source>The model folder {folder} ({layout} layout) is incomplete: missing {files}.</source>
+        <translation>模型文件夹 {folder}（{layout} 布局）不完整：缺少 {files}。</translation>
+    </message>
+    <message>
+        <source>Download the model again or import a complete folder.</source>
+        <translation>请重新下载该模型，或导入一个完整的文件夹。</translation>
+    </message>
+    <message>
+        <source>No model folder at {folder}.</source>
+        <translation>{folder} 处没有模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Check the path.</source>
+        <translation>请检查路径。</translation>
+    </message>
+    <message>
+        <source>The model folder {folder} is incomplete or damaged: {problem}.</source>
+        <translation>模型文件夹 {folder} 不完整或已损坏：{problem}。</translation>
+    </message>
+    <message>
+        <source>Download it again, or re-import it.</source>
+        <translation>请重新下载或重新导入它。</translation>
+    </message>
+    <message>
+        <source>{folder} is not a CLIP model folder in a supported layout.</source>
+        <translation>{folder} 不是布局受支持的 CLIP 模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Expected visual/ and textual/ (Immich export) or onnx/vision_model.onnx and onnx/text_model.onnx (Hugging Face / transformers.js export).</source>
+        <translation>应包含 visual/ 和 textual/（Immich 导出），或 onnx/vision_model.onnx 和 onnx/text_model.onnx（Hugging Face / transformers.js 导出）。</translation>
+    </message>
+    <message>
+        <source>GPU: {provider}</source>
+        <translation>GPU：{provider}</translation>
+    </message>
+    <message>
+        <source>CPU — {provider} unavailable: {reason}</source>
+        <translation>CPU — {provider} 不可用：{reason}</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>The {provider} provider is not part of the installed ONNX Runtime {version} (it offers: {offered}).</source>
+        <translation>已安装的 ONNX Runtime {version} 不包含 {provider} 执行器（它提供：{offered}）。</translation>
+    </message>
+    <message>
+        <source>Choose another device, or install the ONNX Runtime build that has it.</source>
+        <translation>请选择其他设备，或安装包含它的 ONNX Runtime 版本。</translation>
+    </message>
+    <message>
+        <source>Unknown device {device!r}.</source>
+        <translation>未知设备 {device!r}。</translation>
+    </message>
+    <message>
+        <source>Use one of: {devices}.</source>
+        <translation>请使用以下之一：{devices}。</translation>
+    </message>
+    <message>
+        <source>CUDA is not available on macOS</source>
+        <translation>macOS 上没有 CUDA</translation>
+    </message>
+    <message>
+        <source>no NVIDIA driver found ({library} cannot be loaded)</source>
+        <translation>未找到 NVIDIA 驱动（无法加载 {library}）</translation>
+    </message>
+    <message>
+        <source>this ONNX Runtime build has no CUDA support ({library} is missing)</source>
+        <translation>此 ONNX Runtime 版本不支持 CUDA（缺少 {library}）</translation>
+    </message>
+    <message>
+        <source>CUDA/cuDNN libraries are missing or do not match: {error}. Install the CUDA and cuDNN runtime this ONNX Runtime was built for ({command})</source>
+        <translation>CUDA/cuDNN 库缺失或版本不匹配：{error}。请安装此 ONNX Runtime 所对应的 CUDA 和 cuDNN 运行库（{command}）</translation>
+    </message>
+    <message>
+        <source>the CUDA provider failed to start (see the log for ONNX Runtime&apos;s message)</source>
+        <translation>CUDA 执行器未能启动（ONNX Runtime 的信息见日志）</translation>
+    </message>
+    <message>
+        <source>{provider} could not be started by ONNX Runtime</source>
+        <translation>ONNX Runtime 无法启动 {provider}</translation>
+    </message>
+    <message>
+        <source>{name!r} is not a usable model name.</source>
+        <translation>{name!r} 不能用作模型名称。</translation>
+    </message>
+    <message>
+        <source>Use letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;+&apos; or &apos;-&apos;.</source>
+        <translation>请使用字母、数字、&apos;.&apos;、&apos;_&apos;、&apos;+&apos; 或 &apos;-&apos;。</translation>
+    </message>
+    <message>
+        <source>The model {name} is incomplete or damaged: {problem}.</source>
+        <translation>模型 {name} 不完整或已损坏：{problem}。</translation>
+    </message>
+    <message>
+        <source>Install it again: download it or re-import its folder.</source>
+        <translation>请重新安装它：下载，或重新导入它的文件夹。</translation>
+    </message>
+    <message>
+        <source>No installed model named {name!r} (installed: {known}).</source>
+        <translation>没有已安装的名为 {name!r} 的模型（已安装：{known}）。</translation>
+    </message>
+    <message>
+        <source>No installed model named {name!r} (installed: none).</source>
+        <translation>没有已安装的名为 {name!r} 的模型（尚未安装任何模型）。</translation>
+    </message>
+    <message>
+        <source>Check the name against the models there are, or import one.</source>
+        <translation>请对照现有模型检查名称，或导入一个模型。</translation>
+    </message>
+    <message>
+        <source>No model is installed.</source>
+        <translation>尚未安装任何模型。</translation>
+    </message>
+    <message>
+        <source>Download one from the catalog, or import a model folder.</source>
+        <translation>请从模型目录下载一个，或导入一个模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Several models are installed ({names}); say which one.</source>
+        <translation>已安装多个模型（{names}）；请指定使用哪一个。</translation>
+    </message>
+    <message>
+        <source>Choose one, or set a default model in the settings.</source>
+        <translation>请选择一个，或在设置中指定默认模型。</translation>
+    </message>
+    <message>
+        <source>{repo} holds no CLIP model in a supported layout.</source>
+        <extracomment>File-name suffix of each precision in Hugging Face / transformers.js exports.</extracomment>
+        <translation>{repo} 中没有布局受支持的 CLIP 模型。</translation>
+    </message>
+    <message>
+        <source>Expected onnx/vision_model.onnx and onnx/text_model.onnx, onnx/model.onnx (both towers in one graph), or visual/model.onnx and textual/model.onnx (Immich).</source>
+        <translation>应包含 onnx/vision_model.onnx 和 onnx/text_model.onnx、onnx/model.onnx（两部分在同一个图中），或 visual/model.onnx 和 textual/model.onnx（Immich）。</translation>
+    </message>
+    <message>
+        <source>{repo} has no {precision!r} precision.</source>
+        <translation>{repo} 没有 {precision!r} 精度。</translation>
+    </message>
+    <message>
+        <source>{file} points at weights outside its folder ({location!r}).</source>
+        <translation>{file} 指向其文件夹之外的权重（{location!r}）。</translation>
+    </message>
+    <message>
+        <source>Refusing to install it; use another repository.</source>
+        <translation>拒绝安装；请使用其他仓库。</translation>
+    </message>
+    <message>
+        <source>The disk is full while installing {name} into {folder}.</source>
+        <translation>将 {name} 安装到 {folder} 时磁盘已满。</translation>
+    </message>
+    <message>
+        <source>Could not install the model into {target}: {error}.</source>
+        <translation>无法将模型安装到 {target}：{error}。</translation>
+    </message>
+    <message>
+        <source>Check the permissions.</source>
+        <translation>请检查权限。</translation>
+    </message>
+    <message>
+        <source>Check free disk space and permissions.</source>
+        <translation>请检查磁盘剩余空间和权限。</translation>
+    </message>
+    <message>
+        <source>The model {name} is a folder of the source checkout ({folder}), not an installed one.</source>
+        <translation>模型 {name} 是源代码目录中的文件夹（{folder}），不是已安装的模型。</translation>
+    </message>
+    <message>
+        <source>Delete that folder yourself if you no longer want it.</source>
+        <translation>如果不再需要，请自行删除该文件夹。</translation>
+    </message>
+    <message>
+        <source>No installed model named {name!r}.</source>
+        <translation>没有已安装的名为 {name!r} 的模型。</translation>
+    </message>
+    <message>
+        <source>Check the name against the installed models.</source>
+        <translation>请对照已安装的模型检查名称。</translation>
+    </message>
+    <message>
+        <source>The combined model {path} cannot be read: {error}.</source>
+        <translation>无法读取合并模型 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>Download it again.</source>
+        <translation>请重新下载。</translation>
+    </message>
+    <message>
+        <source>The combined model {path} has no {output} output, so it cannot be split into an image and a text tower.</source>
+        <translation>合并模型 {path} 没有 {output} 输出，无法拆分为图像部分和文本部分。</translation>
+    </message>
+    <message>
+        <source>The combined model {path} has no {first} or {second} output, so it cannot be split into an image and a text tower.</source>
+        <translation>合并模型 {path} 没有 {first} 或 {second} 输出，无法拆分为图像部分和文本部分。</translation>
+    </message>
+    <message>
+        <source>Use a CLIP export whose graph returns image_embeds and text_embeds.</source>
+        <translation>请使用图会返回 image_embeds 和 text_embeds 的 CLIP 导出。</translation>
+    </message>
+    <message>
+        <source>{output} of {path} depends on no input.</source>
+        <translation>{path} 的 {output} 不依赖任何输入。</translation>
+    </message>
+    <message>
+        <source>The export is broken.</source>
+        <translation>该导出已损坏。</translation>
+    </message>
+    <message>
+        <source>The tokenizer {path} cannot be loaded: {error}.</source>
+        <translation>无法加载分词器 {path}：{error}。</translation>
+    </message>
+    <message>
+        <source>The tokenizer {path} has no padding token.</source>
+        <translation>分词器 {path} 没有填充标记。</translation>
+    </message>
+    <message>
+        <source>Indexing</source>
+        <translation>建立索引</translation>
+    </message>
+    <message>
+        <source>The library check</source>
+        <translation>图库检查</translation>
+    </message>
+    <message>
+        <source>The download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>No model is installed, so photos cannot be searched yet.</source>
+        <translation>尚未安装模型，因此还不能搜索照片。</translation>
+    </message>
+    <message>
+        <source>The search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>{what} stopped: {error}.</source>
+        <translation>{what}已停止：{error}。</translation>
+    </message>
+    <message>
+        <source>{what} failed unexpectedly: {error}.</source>
+        <translation>{what}意外失败：{error}。</translation>
+    </message>
+    <message>
+        <source>The log file has the details (Help &gt; Open Logs Folder); please include it in a bug report.</source>
+        <translation>详细信息在日志文件中（帮助 &gt; 打开日志文件夹）；报告问题时请附上它。</translation>
+    </message>
+    <message>
+        <source>The repository changed or the mirror serves other files; nothing was downloaded. Update Lumen Gallery or use another HF_ENDPOINT.</source>
+        <extracomment>The hint when the hub&apos;s files differ from the pins: nothing was downloaded.</extracomment>
+        <translation>仓库已变更，或镜像提供的是其他文件；未下载任何内容。请更新 Lumen Gallery，或使用其他 HF_ENDPOINT。</translation>
+    </message>
+    <message>
+        <source>The disk is full: cannot write {path} ({reason}).</source>
+        <translation>磁盘已满：无法写入 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Free some space and run the download again; it resumes where it stopped.</source>
+        <translation>请释放一些空间后重新下载；下载会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>{repo}@{revision} on {endpoint}</source>
+        <translation>{endpoint} 上的 {repo}@{revision}</translation>
+    </message>
+    <message>
+        <source>Downloads are switched off (HF_HUB_OFFLINE is set): cannot fetch {what}.</source>
+        <translation>下载已关闭（设置了 HF_HUB_OFFLINE）：无法获取 {what}。</translation>
+    </message>
+    <message>
+        <source>Unset HF_HUB_OFFLINE, or import a local model folder.</source>
+        <translation>请取消 HF_HUB_OFFLINE，或导入本地的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot reach {endpoint} to fetch {what}: {error}.</source>
+        <translation>无法连接 {endpoint} 以获取 {what}：{error}。</translation>
+    </message>
+    <message>
+        <source>Check your connection or proxy (HTTPS_PROXY), or set HF_ENDPOINT to a mirror (for example {mirror}); or import a local model folder.</source>
+        <translation>请检查网络连接或代理（HTTPS_PROXY），或将 HF_ENDPOINT 设为镜像（例如 {mirror}）；也可以导入本地的模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The repository {repo} was not found on {endpoint} (HTTP {status}).</source>
+        <translation>在 {endpoint} 上找不到仓库 {repo}（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>Check the name. A private or gated repository needs a token (HF_TOKEN).</source>
+        <translation>请检查名称。私有或受限的仓库需要令牌（HF_TOKEN）。</translation>
+    </message>
+    <message>
+        <source>The revision {revision!r} of {repo} was not found on {endpoint}.</source>
+        <translation>在 {endpoint} 上找不到 {repo} 的版本 {revision!r}。</translation>
+    </message>
+    <message>
+        <source>Check the branch, tag or commit.</source>
+        <translation>请检查分支、标签或提交。</translation>
+    </message>
+    <message>
+        <source>{what} was not found in {where} (HTTP 404).</source>
+        <translation>在 {where} 中找不到 {what}（HTTP 404）。</translation>
+    </message>
+    <message>
+        <source>The repository may have changed; try another revision or precision.</source>
+        <translation>仓库可能已变更；请尝试其他版本或精度。</translation>
+    </message>
+    <message>
+        <source>{repo} is a gated repository: {what} needs approved access.</source>
+        <translation>{repo} 是受限仓库：获取 {what} 需要经过批准的访问权限。</translation>
+    </message>
+    <message>
+        <source>Accept its terms on the model page and set HF_TOKEN to a token of yours.</source>
+        <translation>请在模型页面接受其条款，并将 HF_TOKEN 设为您自己的令牌。</translation>
+    </message>
+    <message>
+        <source>{repo!r} is not a valid repository id: {error}.</source>
+        <translation>{repo!r} 不是有效的仓库名：{error}。</translation>
+    </message>
+    <message>
+        <source>Use the form OWNER/NAME, e.g. {example}.</source>
+        <translation>请使用 所有者/名称 的形式，例如 {example}。</translation>
+    </message>
+    <message>
+        <source>{endpoint} does not answer like a Hugging Face hub: {error}.</source>
+        <translation>{endpoint} 的应答不像 Hugging Face Hub：{error}。</translation>
+    </message>
+    <message>
+        <source>Check HF_ENDPOINT.</source>
+        <translation>请检查 HF_ENDPOINT。</translation>
+    </message>
+    <message>
+        <source>{endpoint} refused {what} of {where} (HTTP {status}).</source>
+        <translation>{endpoint} 拒绝提供 {where} 的 {what}（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>Try again later, or set HF_ENDPOINT to a mirror.</source>
+        <translation>请稍后再试，或将 HF_ENDPOINT 设为镜像。</translation>
+    </message>
+    <message>
+        <source>The connection to {endpoint} failed while fetching {what}: {error}.</source>
+        <translation>获取 {what} 时与 {endpoint} 的连接失败：{error}。</translation>
+    </message>
+    <message>
+        <source>Check your connection and run the download again; it resumes where it stopped.</source>
+        <translation>请检查网络连接后重新下载；下载会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>the file list</source>
+        <translation>文件列表</translation>
+    </message>
+    <message>
+        <source>{endpoint} sent a file list for {repo} that is not the hub&apos;s: {error}.</source>
+        <translation>{endpoint} 发来的 {repo} 文件列表不是 Hub 的格式：{error}。</translation>
+    </message>
+    <message>
+        <source>{file} of {repo} on {endpoint} has SHA-256 {sha256}, but it is pinned to {pinned}.</source>
+        <translation>{endpoint} 上 {repo} 的 {file} 的 SHA-256 为 {sha256}，但指定值为 {pinned}。</translation>
+    </message>
+    <message>
+        <source>{file} of {repo} on {endpoint} has {size} bytes, but {expected} are expected.</source>
+        <translation>{endpoint} 上 {repo} 的 {file} 有 {size} 字节，但应为 {expected} 字节。</translation>
+    </message>
+    <message>
+        <source>Not enough disk space in {dest}: the model needs {needed} more, {free} are free.</source>
+        <translation>{dest} 的磁盘空间不足：模型还需要 {needed}，目前剩余 {free}。</translation>
+    </message>
+    <message>
+        <source>Free some space and run the download again.</source>
+        <translation>请释放一些空间后重新下载。</translation>
+    </message>
+    <message>
+        <source>The connection to {endpoint} kept breaking while fetching {file}.</source>
+        <translation>获取 {file} 时与 {endpoint} 的连接反复中断。</translation>
+    </message>
+    <message>
+        <source>Run the download again; it resumes where it stopped.</source>
+        <translation>请重新下载；下载会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>{file} from {endpoint} is longer than its {size} bytes.</source>
+        <translation>来自 {endpoint} 的 {file} 超出了它的 {size} 字节。</translation>
+    </message>
+    <message>
+        <source>The server sent different data; nothing was installed. Try again, or use another HF_ENDPOINT.</source>
+        <translation>服务器发来的数据不一致；未安装任何内容。请重试，或使用其他 HF_ENDPOINT。</translation>
+    </message>
+    <message>
+        <source>{file} from {repo} failed its SHA-256 check: expected {expected}, got {digest}.</source>
+        <translation>来自 {repo} 的 {file} 未通过 SHA-256 校验：应为 {expected}，实际为 {digest}。</translation>
+    </message>
+    <message>
+        <source>The download was corrupted or the server sent other data; nothing was installed. Run the download again, or use another HF_ENDPOINT.</source>
+        <translation>下载的数据已损坏，或服务器发来了其他数据；未安装任何内容。请重新下载，或使用其他 HF_ENDPOINT。</translation>
+    </message>
+</context>
+<context>
+    <name>About</name>
+    <message>
+        <source>&lt;h3&gt;{app} {version}&lt;/h3&gt;&lt;p&gt;Find photos by what is in them, on your own machine.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Runtime&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;{runtime}&lt;/ul&gt;&lt;p&gt;&lt;b&gt;Licenses of bundled components&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;{licenses}&lt;/ul&gt;</source>
+        <translation>&lt;h3&gt;{app} {version}&lt;/h3&gt;&lt;p&gt;按照片的内容查找照片，全部在您自己的电脑上完成。&lt;/p&gt;&lt;p&gt;&lt;b&gt;运行环境&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;{runtime}&lt;/ul&gt;&lt;p&gt;&lt;b&gt;所含组件的许可证&lt;/b&gt;&lt;/p&gt;&lt;ul&gt;{licenses}&lt;/ul&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>Crash</name>
+    <message>
+        <source>Lumen Gallery — unexpected error</source>
+        <translation>Lumen Gallery — 意外错误</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {error}
+
+The details are in the log file (Help &gt; Open Logs Folder).</source>
+        <translation>出了点问题：{error}
+
+详细信息在日志文件中（帮助 &gt; 打开日志文件夹）。</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceButton</name>
+    <message>
+        <source>Device: …</source>
+        <translation>设备：…</translation>
+    </message>
+    <message>
+        <source>The device that runs the model; click for diagnostics</source>
+        <translation>运行模型的设备；点击查看诊断信息</translation>
+    </message>
+    <message>
+        <source>Device: loading…</source>
+        <translation>设备：正在加载…</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>没有模型</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断信息</translation>
+    </message>
+    <message>
+        <source>Copy to Clipboard</source>
+        <translation>复制到剪贴板</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadDialog</name>
+    <message>
+        <source>Checking and installing the model…</source>
+        <translation>正在检查并安装模型…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} at {speed}/s</source>
+        <translation>{done} / {total}，速度 {speed}/秒</translation>
+    </message>
+    <message>
+        <source>{done} at {speed}/s</source>
+        <translation>{done}，速度 {speed}/秒</translation>
+    </message>
+    <message>
+        <source>{progress}, {left}</source>
+        <translation>{progress}，{left}</translation>
+    </message>
+    <message>
+        <source>Downloading {name}</source>
+        <translation>正在下载 {name}</translation>
+    </message>
+    <message>
+        <source>Connecting to download {name}…</source>
+        <translation>正在连接以下载 {name}…</translation>
+    </message>
+    <message>
+        <source>The download was cancelled; it resumes where it stopped next time.</source>
+        <translation>下载已取消；下次会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Lumen Gallery</source>
+        <translation>欢迎使用 Lumen Gallery</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Welcome to Lumen Gallery&lt;/h3&gt;&lt;p&gt;To find photos by what is in them, Lumen Gallery needs a model. It runs on this computer; your photos never leave it.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;欢迎使用 Lumen Gallery&lt;/h3&gt;&lt;p&gt;要按照片的内容查找照片，Lumen Gallery 需要一个模型。模型在这台电脑上运行，您的照片不会离开这台电脑。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;You seem to be offline&lt;/b&gt; ({reason}). You can import a model folder you copied here, or download later.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;您似乎没有联网&lt;/b&gt;（{reason}）。您可以导入复制到这台电脑上的模型文件夹，或稍后再下载。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Download {model}</source>
+        <translation>下载 {model}</translation>
+    </message>
+    <message>
+        <source>Download a Model</source>
+        <translation>下载模型</translation>
+    </message>
+    <message>
+        <source>Import Model Folder…</source>
+        <translation>导入模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Not Now</source>
+        <translation>以后再说</translation>
+    </message>
+</context>
+<context>
+    <name>FolderActions</name>
+    <message>
+        <source>Add a Photo Folder</source>
+        <translation>添加照片文件夹</translation>
+    </message>
+    <message>
+        <source>Remove Folder</source>
+        <translation>移除文件夹</translation>
+    </message>
+    <message>
+        <source>No folders have been added yet.</source>
+        <translation>还没有添加任何文件夹。</translation>
+    </message>
+    <message>
+        <source>Stop showing photos from this folder:</source>
+        <translation>不再显示此文件夹中的照片：</translation>
+    </message>
+    <message>
+        <source>Add a folder first: File &gt; Add Folder…</source>
+        <translation>请先添加文件夹：文件 &gt; 添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Folders added. Import or download a model to index them.</source>
+        <translation>文件夹已添加。请导入或下载一个模型来为它们建立索引。</translation>
+    </message>
+</context>
+<context>
+    <name>HelpActions</name>
+    <message>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+</context>
+<context>
+    <name>IndexingProgress</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryCheckDialog</name>
+    <message>
+        <source>The library is healthy.</source>
+        <translation>图库一切正常。</translation>
+    </message>
+    <message>
+        <source>Check Library</source>
+        <translation>检查图库</translation>
+    </message>
+    <message>
+        <source>Repair</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Checking the library…</source>
+        <translation>正在检查图库…</translation>
+    </message>
+    <message>
+        <source>Repaired: {action}</source>
+        <translation>已修复：{action}</translation>
+    </message>
+    <message>
+        <source>Note: {note}</source>
+        <translation>注意：{note}</translation>
+    </message>
+    <message>
+        <source>Problem: {what}
+    What to do: {fix}</source>
+        <translation>问题：{what}
+    处理办法：{fix}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln problems found.</source>
+        <translation>
+            <numerusform>发现 %Ln 个问题。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Repairing the library…</source>
+        <translation>正在修复图库…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Folder…</source>
+        <translation>添加文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Folder…</source>
+        <translation>移除文件夹(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan</source>
+        <translation>重新扫描(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;Model Folder…</source>
+        <translation>导入模型文件夹(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Show &amp;All Photos</source>
+        <translation>显示全部照片(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Logs Folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics</source>
+        <translation>诊断信息(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Check Library…</source>
+        <translation>检查图库(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;About Lumen Gallery</source>
+        <translation>关于 Lumen Gallery(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Indexing stopped</source>
+        <translation>建立索引已停止</translation>
+    </message>
+    <message>
+        <source>Similar to {name}</source>
+        <translation>与 {name} 相似</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Please wait for indexing to finish, or cancel it first.</source>
+        <translation>请等待建立索引完成，或先取消它。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelActions</name>
+    <message>
+        <source>Download stopped</source>
+        <translation>下载已停止</translation>
+    </message>
+    <message>
+        <source>Switch Model</source>
+        <translation>切换模型</translation>
+    </message>
+    <message numerus="yes">
+        <source>Use {name} from now on? %Ln photos still have to be indexed with it; until then searches find only the photos it has seen.</source>
+        <translation>
+            <numerusform>从现在起使用 {name} 吗？还有 %Ln 张照片需要用它建立索引；在此之前，搜索只能找到它已处理过的照片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Switch and Index Now</source>
+        <translation>切换并立即建立索引</translation>
+    </message>
+    <message>
+        <source>Switch Only</source>
+        <translation>仅切换</translation>
+    </message>
+    <message>
+        <source>Using the model {name}.</source>
+        <translation>正在使用模型 {name}。</translation>
+    </message>
+    <message>
+        <source>Delete Index</source>
+        <translation>删除索引</translation>
+    </message>
+    <message>
+        <source>Delete the index of {name}? Its vectors are removed; your photos are not touched.</source>
+        <translation>删除 {name} 的索引吗？它的向量会被删除；您的照片不受影响。</translation>
+    </message>
+    <message>
+        <source>Remove Model</source>
+        <translation>移除模型</translation>
+    </message>
+    <message>
+        <source>Remove the model {name} from this computer?</source>
+        <translation>要从这台电脑上移除模型 {name} 吗？</translation>
+    </message>
+    <message>
+        <source>Import a Model Folder</source>
+        <translation>导入模型文件夹</translation>
+    </message>
+    <message>
+        <source>Cannot import this model</source>
+        <translation>无法导入此模型</translation>
+    </message>
+    <message>
+        <source>Model {name} is ready.</source>
+        <translation>模型 {name} 已就绪。</translation>
+    </message>
+    <message>
+        <source>The new model settings apply after indexing.</source>
+        <translation>新的模型设置将在建立索引完成后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Indexed</source>
+        <translation>已建立索引</translation>
+    </message>
+    <message>
+        <source>Still to index</source>
+        <translation>待建立索引</translation>
+    </message>
+    <message>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <source>installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>正在使用</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>multilingual</source>
+        <translation>多语言</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Use This Model</source>
+        <translation>使用此模型</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Delete Its Index</source>
+        <translation>删除其索引</translation>
+    </message>
+    <message>
+        <source>Remove Model</source>
+        <translation>移除模型</translation>
+    </message>
+    <message>
+        <source>This model cannot be used: {problem}</source>
+        <translation>此模型无法使用：{problem}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Switching to {title} keeps your current index; %Ln photos still have to be indexed with it.</source>
+        <translation>
+            <numerusform>切换到 {title} 会保留您当前的索引；还有 %Ln 张照片需要用它建立索引。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PhotoGrid</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open Containing Folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>Copy Path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Find Similar</source>
+        <translation>查找相似照片</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoListModel</name>
+    <message>
+        <source>Score {score}</source>
+        <translation>相似度 {score}</translation>
+    </message>
+    <message>
+        <source>Taken {date}</source>
+        <translation>拍摄于 {date}</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoViewer</name>
+    <message>
+        <source>{name} ({position} of {count})</source>
+        <translation>{name}（第 {position} 张，共 {count} 张）</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Cannot show this photo: {reason}</source>
+        <translation>无法显示这张照片：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Remedies</name>
+    <message>
+        <source>Import a model folder: File &gt; Import Model Folder…</source>
+        <translation>导入模型文件夹：文件 &gt; 导入模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Import Model Folder…</source>
+        <translation>导入模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Download a model in File &gt; Models…</source>
+        <translation>在 文件 &gt; 模型… 中下载一个模型。</translation>
+    </message>
+    <message>
+        <source>Open Models…</source>
+        <translation>打开模型…</translation>
+    </message>
+    <message>
+        <source>Download {subject} in File &gt; Models…</source>
+        <translation>在 文件 &gt; 模型… 中下载 {subject}。</translation>
+    </message>
+    <message>
+        <source>See the models in File &gt; Models…</source>
+        <translation>在 文件 &gt; 模型… 中查看各个模型。</translation>
+    </message>
+    <message>
+        <source>Choose the model to use in File &gt; Models…</source>
+        <translation>在 文件 &gt; 模型… 中选择要使用的模型。</translation>
+    </message>
+    <message>
+        <source>Add the folder with File &gt; Add Folder…</source>
+        <translation>用 文件 &gt; 添加文件夹… 添加该文件夹。</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Add {subject} with File &gt; Add Folder…</source>
+        <translation>用 文件 &gt; 添加文件夹… 添加 {subject}。</translation>
+    </message>
+    <message>
+        <source>Wait for the other indexer to finish, then try again (File &gt; Rescan).</source>
+        <translation>请等另一个建立索引的程序完成后再试（文件 &gt; 重新扫描）。</translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>See what is wrong with Help &gt; Check Library…</source>
+        <translation>用 帮助 &gt; 检查图库… 查看问题所在。</translation>
+    </message>
+    <message>
+        <source>Check Library…</source>
+        <translation>检查图库…</translation>
+    </message>
+    <message>
+        <source>Repair it with Help &gt; Check Library…, then Repair.</source>
+        <translation>用 帮助 &gt; 检查图库… 然后点“修复”来修复它。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s source has moved on: update Lumen Gallery for a newer catalog.</source>
+        <translation>该模型的来源已更新：请更新 Lumen Gallery 以获得更新的模型目录。</translation>
+    </message>
+    <message>
+        <source>Another precision of this model may be published: see File &gt; Models…</source>
+        <translation>此模型可能还发布了其他精度：请查看 文件 &gt; 模型…</translation>
+    </message>
+    <message>
+        <source>{first} {second}</source>
+        <translation>{first}{second}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBox</name>
+    <message>
+        <source>Search your photos: “a red car in the snow”</source>
+        <translation>搜索您的照片：“雪地里的红色汽车”</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Automatic (the only installed model)</source>
+        <translation>自动（唯一已安装的模型）</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>One pattern per line, e.g. *.tmp or Screenshots</source>
+        <translation>每行一个规则，例如 *.tmp 或 Screenshots</translation>
+    </message>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>A new language applies when the app starts again.</source>
+        <translation>新的语言将在重新启动应用后生效。</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批次大小：</translation>
+    </message>
+    <message>
+        <source>Excluded folders:</source>
+        <translation>排除的文件夹：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+</context>
+<context>
+    <name>StatusMessage</name>
+    <message>
+        <source>Scanning…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scanning… %Ln files found</source>
+        <translation>
+            <numerusform>正在扫描… 已找到 %Ln 个文件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Indexing {done} of {total} — {rate} photos/s</source>
+        <translation>正在建立索引 {done} / {total} — 每秒 {rate} 张</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln skipped</source>
+        <translation>
+            <numerusform>跳过 %Ln 张</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing cancelled: %Ln photos added</source>
+        <translation>
+            <numerusform>建立索引已取消：添加了 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Indexing done: %Ln photos added</source>
+        <translation>
+            <numerusform>建立索引完成：添加了 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %Ln could not be read</source>
+        <translation>
+            <numerusform>，%Ln 张无法读取</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>.</source>
+        <translation>。</translation>
+    </message>
+    <message>
+        <source>Paused — {progress}</source>
+        <translation>已暂停 — {progress}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln results for {query}</source>
+        <translation>
+            <numerusform>“{query}”的 %Ln 个结果</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos</source>
+        <translation>
+            <numerusform>%Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{photos} — {note}</source>
+        <translation>{photos} — {note}</translation>
+    </message>
+    <message>
+        <source>Cancelling after the current batch…</source>
+        <translation>当前批次完成后取消…</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbnailSizeSlider</name>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>缩略图大小</translation>
+    </message>
+</context>
+</TS>
