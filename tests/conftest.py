@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from gallery.paths import AppPaths
 from tests.support.hub_server import HubServer
 from tests.support.tiny_models import build_clip_folder
 
@@ -104,3 +105,24 @@ def gallery_cli(lumen_home: Path) -> Callable[..., RunResult]:
 
 def parse_json(result: RunResult) -> Any:
     return json.loads(result.stdout)
+
+
+@pytest.fixture
+def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Open the real main window, shown, and close it at teardown. The fixture holds it: qtbot
+    keeps only a weak reference, and a window freed before it is closed would take its running
+    threads with it."""
+    from gallery.ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def open_one(paths: AppPaths, *, offer_first_run: bool = False) -> MainWindow:
+        window = MainWindow(paths, offer_first_run=offer_first_run)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield open_one
+    for window in windows:
+        window.close()

@@ -63,12 +63,6 @@ def photos(tmp_path: Path) -> Path:
     return folder
 
 
-def _window(qtbot: QtBot, paths: AppPaths) -> MainWindow:
-    window = MainWindow(paths, offer_first_run=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
 
 def _indexed(qtbot: QtBot, window: MainWindow, count: int) -> None:
     qtbot.waitUntil(
@@ -82,9 +76,10 @@ def _names(window: MainWindow) -> list[str]:
 
 
 def test_add_folder_indexes_in_background_and_fills_the_grid(
-    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     assert window.windowTitle() == "Lumen Gallery"
     window.add_folders([photos])
     assert window.indexer.running, "indexing runs in a worker; the call returns at once"
@@ -98,9 +93,10 @@ def test_add_folder_indexes_in_background_and_fills_the_grid(
 
 
 def test_typing_a_colour_shows_that_photo_first(
-    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     window.add_folders([photos])
     _indexed(qtbot, window, len(COLOUR_NAMES))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -138,9 +134,10 @@ class _UrlRecorder(QObject):
 
 
 def test_open_logs_folder_asks_the_desktop_to_open_the_log_dir(
-    qtbot: QtBot, paths: AppPaths, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, paths: AppPaths, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     shutil.rmtree(paths.log)  # a fresh install: the folder is made when it is first asked for
     recorder = _UrlRecorder()
     QDesktopServices.setUrlHandler("file", recorder, "open")  # type: ignore[arg-type]  # runtime wants str
@@ -153,14 +150,15 @@ def test_open_logs_folder_asks_the_desktop_to_open_the_log_dir(
 
 
 def test_cancel_then_close_during_indexing_leaves_a_consistent_library(
-    qtbot: QtBot, paths: AppPaths, tmp_path: Path, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, paths: AppPaths, tmp_path: Path, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
     folder = tmp_path / "many"
     for i in range(120):
         solid_colour_image(folder / f"{i:03d}.jpg", COLOUR_NAMES[i % 6], size=(64, 48))
     settings = Settings(batch_size=4)
     settings.save(paths.settings_file)
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     window.add_folders([folder])
     qtbot.waitUntil(lambda: window.progress.bar.value() >= 8, timeout=30_000)
     window.progress.pause_button.click()
@@ -191,9 +189,10 @@ def test_cancel_then_close_during_indexing_leaves_a_consistent_library(
 
 
 def test_drop_a_folder_and_navigate_results(
-    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, paths: AppPaths, photos: Path, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(photos))])
     drop = QDropEvent(
@@ -229,8 +228,9 @@ def test_diagnostics_show_device_model_counts_and_paths_in_the_sections_of_docto
     photos: Path,
     qt_warnings: list[logging.LogRecord],
     gallery_cli: Callable[..., subprocess.CompletedProcess[str]],
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     window.add_folders([photos])
     _indexed(qtbot, window, len(COLOUR_NAMES))
     qtbot.waitUntil(lambda: window.report is not None, timeout=10_000)
@@ -247,7 +247,8 @@ def test_diagnostics_show_device_model_counts_and_paths_in_the_sections_of_docto
 
 
 def test_first_run_offers_import_and_window_geometry_is_remembered(
-    qtbot: QtBot, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
     paths = app_paths().ensure()
     answered: list[bool] = []
@@ -257,9 +258,7 @@ def test_first_run_offers_import_and_window_geometry_is_remembered(
         dialog.reject()
 
     answer_modal(FirstRunDialog, answer)
-    window = MainWindow(paths)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(paths, offer_first_run=True)
     qtbot.waitUntil(lambda: bool(answered), timeout=5_000)
     assert answered == [True]
     assert window.model is None and window.device_button.text() == "No model"
@@ -269,7 +268,8 @@ def test_first_run_offers_import_and_window_geometry_is_remembered(
 
 
 def test_grid_with_100k_photos_loads_only_visible_thumbnails(
-    qtbot: QtBot, tmp_path: Path, qt_warnings: list[logging.LogRecord]
+    qtbot: QtBot, tmp_path: Path, qt_warnings: list[logging.LogRecord],
+    open_window: Callable[..., MainWindow],
 ) -> None:
     from gallery.library.store import PhotoRow
     from gallery.ui.images import ImageLoader
@@ -282,7 +282,7 @@ def test_grid_with_100k_photos_loads_only_visible_thumbnails(
             requested.append(key)
             super().request_thumbnail(key, source, cached)
 
-    window = _window(qtbot, app_paths().ensure())
+    window = open_window(app_paths().ensure())
     model = PhotoListModel(tmp_path / "thumbs", CountingLoader())
     window.grid.setModel(model)
     rows = [
@@ -332,3 +332,35 @@ def test_uncaught_exception_is_logged_and_shown(
     assert any(
         r.levelno == logging.CRITICAL and "Uncaught" in r.getMessage() for r in caplog.records
     )
+
+
+def test_a_closed_window_is_freed_at_once_not_by_the_garbage_collector(
+    qtbot: QtBot, paths: AppPaths, photos: Path
+) -> None:
+    """No reference cycle holds the window: Python frees it (and its widgets) by reference
+    count in the GUI thread. A cycle would leave it to the garbage collector, which runs in
+    whatever thread allocates, and a QWidget destroyed in a worker thread crashes the app."""
+    import gc
+    import weakref
+
+    gc.collect()
+    gc.disable()
+    try:
+        window = MainWindow(paths, offer_first_run=False)
+        _index_search_and_open_dialogs(qtbot, window, photos)
+        freed = weakref.ref(window)
+        window.close()
+        del window
+        assert freed() is None, "something still refers to the closed window"
+    finally:
+        gc.enable()
+
+
+def _index_search_and_open_dialogs(qtbot: QtBot, window: MainWindow, photos: Path) -> None:
+    window.show()
+    window.add_folders([photos])
+    qtbot.waitUntil(lambda: not window.indexer.running, timeout=60_000)
+    window.search.setText("red")
+    qtbot.waitUntil(lambda: "results for red" in window.status.text(), timeout=10_000)
+    window.models.show_models().close()
+    window.help.show_diagnostics().close()

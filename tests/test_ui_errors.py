@@ -36,12 +36,6 @@ def paths() -> AppPaths:
     return app_paths().ensure()
 
 
-def _window(qtbot: QtBot, paths: AppPaths) -> MainWindow:
-    window = MainWindow(paths, offer_first_run=False)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
 
 def _photos(folder: Path) -> Path:
     for colour in ("red", "green", "blue"):
@@ -69,8 +63,11 @@ def test_every_remedy_reads_as_the_app_would_say_it() -> None:
         assert_no_command_line(remedy_advice(Remedy(action)))
 
 
-def test_searching_without_a_model_points_at_the_menus(qtbot: QtBot, paths: AppPaths) -> None:
-    window = _window(qtbot, paths)
+def test_searching_without_a_model_points_at_the_menus(
+    qtbot: QtBot, paths: AppPaths,
+    open_window: Callable[..., MainWindow],
+) -> None:
+    window = open_window(paths)
     assert "No model is installed" in window.status.text(), "said at start, not only on search"
     window.search.setText("a dog on the beach")
     qtbot.waitUntil(lambda: "File > Import Model Folder…" in window.status.text(), timeout=5_000)
@@ -78,12 +75,13 @@ def test_searching_without_a_model_points_at_the_menus(qtbot: QtBot, paths: AppP
 
 
 def test_several_models_and_none_chosen_says_where_to_choose(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path]
+    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path],
+    open_window: Callable[..., MainWindow],
 ) -> None:
     registry = ModelRegistry(paths.models)
     registry.import_folder(model_dirs["colour-hf"], "first")
     registry.import_folder(model_dirs["colour-immich"], "second")
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     assert window.model is None
     qtbot.waitUntil(lambda: "File > Models…" in window.status.text(), timeout=5_000)
     assert "Several models are installed" in window.status.text()
@@ -92,10 +90,11 @@ def test_several_models_and_none_chosen_says_where_to_choose(
 
 
 def test_similar_to_a_photo_not_indexed_says_how_to_index_it(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path
+    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    open_window: Callable[..., MainWindow],
 ) -> None:
     ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     qtbot.waitUntil(lambda: window.report is not None, timeout=10_000)
     photo = _photos(tmp_path / "new") / "red.jpg"
     window.find_similar(str(photo))
@@ -105,13 +104,14 @@ def test_similar_to_a_photo_not_indexed_says_how_to_index_it(
 
 
 def test_indexing_while_another_app_indexes_offers_a_rescan(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path
+    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    open_window: Callable[..., MainWindow],
 ) -> None:
     ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
     Settings(batch_size=2).save(paths.settings_file)
     other = WriterLock(paths.data / LOCK_FILE_NAME)
     assert other.try_acquire("indexing this library")
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     shown: list[tuple[str, list[str]]] = []
     # The person reads the message, waits for the other indexer to finish, then clicks Rescan.
     _next_message_box(shown, click="Rescan", before=other.release)
@@ -132,9 +132,10 @@ def test_indexing_while_another_app_indexes_offers_a_rescan(
 
 
 def test_importing_a_folder_that_is_no_model_says_what_is_expected(
-    qtbot: QtBot, paths: AppPaths, tmp_path: Path
+    qtbot: QtBot, paths: AppPaths, tmp_path: Path,
+    open_window: Callable[..., MainWindow],
 ) -> None:
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     (tmp_path / "not-a-model").mkdir()
     (tmp_path / "not-a-model" / "readme.txt").write_text("hello")
     shown: list[tuple[str, list[str]]] = []
@@ -146,10 +147,11 @@ def test_importing_a_folder_that_is_no_model_says_what_is_expected(
 
 
 def test_check_library_finds_a_missing_index_and_repairs_it(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path
+    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    open_window: Callable[..., MainWindow],
 ) -> None:
     ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    window = _window(qtbot, paths)
+    window = open_window(paths)
     window.add_folders([_photos(tmp_path / "p")])
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
     (paths.indexes / "colours.hnsw").unlink()

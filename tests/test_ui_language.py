@@ -5,7 +5,7 @@ the log left in English."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,14 +100,13 @@ def test_the_window_in_chinese_from_the_settings(
     language: object,
     indexed_paths: tuple[AppPaths, Path],
     caplog: pytest.LogCaptureFixture,
+    open_window: Callable[..., MainWindow],
 ) -> None:
     paths, photos = indexed_paths
     Settings(language=i18n.CHINESE).save(paths.settings_file)
     caplog.set_level(logging.INFO)
     assert i18n.install(Settings.load(paths.settings_file).language) == i18n.CHINESE
-    window = MainWindow(paths, offer_first_run=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(paths)
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus == ["文件(&F)", "编辑(&E)", "帮助(&H)"]
     assert window.menu_actions["check_library"].text() == "检查图库(&C)…"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from gallery.ui.context import AppContext
+from gallery.ui.context import WindowPart
 from gallery.ui.messages import waiting
 
 
@@ -18,17 +18,14 @@ def dropped_folders(mime: QMimeData) -> list[Path]:
     return [folder for folder in folders if folder.is_dir()]
 
 
-class FolderActions(QObject):
+class FolderActions(WindowPart):
     message = Signal(str)  # a line for the status bar
     library_changed = Signal()  # the photos shown may have changed
 
-    def __init__(self, app: AppContext) -> None:
-        super().__init__(app.window)
-        self.app = app
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.app.window, self.tr("Add a Photo Folder"), str(Path.home())
+            self.window, self.tr("Add a Photo Folder"), str(Path.home())
         )
         if folder:
             self.add_folders([Path(folder)])
@@ -43,18 +40,18 @@ class FolderActions(QObject):
         roots = self.app.library.store.roots()
         if not roots:
             title, text = self.tr("Remove Folder"), self.tr("No folders have been added yet.")
-            QMessageBox.information(self.app.window, title, text)
+            QMessageBox.information(self.window, title, text)
             return
         question = self.tr("Stop showing photos from this folder:")
         root, ok = QInputDialog.getItem(
-            self.app.window, self.tr("Remove Folder"), question, roots, 0, False
+            self.window, self.tr("Remove Folder"), question, roots, 0, False
         )
         if ok and root:
             self.remove_folder(root)
 
     def remove_folder(self, root: str) -> None:
         if self.app.indexer.running:
-            QMessageBox.information(self.app.window, self.tr("Remove Folder"), waiting())
+            QMessageBox.information(self.window, self.tr("Remove Folder"), waiting())
             return
         self.app.library.forget_files(self.app.library.store.remove_root(root))
         self.app.library.save()

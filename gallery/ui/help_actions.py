@@ -3,21 +3,18 @@ doctor`), the library check and About."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
 from gallery import APP_NAME
 from gallery.diagnostics import as_text, report_sections
-from gallery.ui.context import AppContext
+from gallery.ui.context import WindowPart
 from gallery.ui.dialogs import DiagnosticsDialog, about_text
 from gallery.ui.library_check import LibraryCheckDialog
 
 
-class HelpActions(QObject):
-    def __init__(self, app: AppContext) -> None:
-        super().__init__(app.window)
-        self.app = app
+class HelpActions(WindowPart):
 
     def open_logs_folder(self) -> bool:
         folder = self.app.host.paths.log
@@ -30,14 +27,14 @@ class HelpActions(QObject):
         return as_text(sections)
 
     def show_diagnostics(self) -> DiagnosticsDialog:
-        dialog = DiagnosticsDialog(self.diagnostics_text(), self.app.window)
+        dialog = DiagnosticsDialog(self.diagnostics_text(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
     def check_library(self) -> LibraryCheckDialog:
         dialog = LibraryCheckDialog(
-            self.app.host.paths, lambda: not self.app.indexer.running, self.app.window
+            self.app.host.paths, lambda: not self.app.indexer.running, self.window
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -45,4 +42,4 @@ class HelpActions(QObject):
 
     def show_about(self) -> None:
         title = self.tr("About {app}").format(app=APP_NAME)
-        QMessageBox.about(self.app.window, title, about_text())
+        QMessageBox.about(self.window, title, about_text())

@@ -7,6 +7,7 @@ then cached), so folders show up before the model has seen them.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,17 +91,28 @@ class ImageLoader(QObject):
 
 
 class _Job(QRunnable):
+    """One load on the pool. It holds its loader weakly: the pool keeps the job alive, and a
+    strong reference back would make a cycle that only the garbage collector frees, in
+    whichever thread it happens to run."""
+
     def __init__(self, loader: ImageLoader, key: str, job: Callable[[], QImage]) -> None:
         super().__init__()
-        self.loader, self.key, self.job = loader, key, job
+        self.loader, self.key, self.job = weakref.ref(loader), key, job
 
     def run(self) -> None:
         try:
             image = self.job()
         except UnsupportedImageError as exc:
-            self.loader.failed.emit(self.key, exc.reason)
+            unsupported = exc.reason
+            self._report(lambda loader: loader.failed.emit(self.key, unsupported))
         except Exception as exc:
             log.exception("Loading %s failed", self.key)
-            self.loader.failed.emit(self.key, str(exc))
+            reason = str(exc)
+            self._report(lambda loader: loader.failed.emit(self.key, reason))
         else:
-            self.loader.loaded.emit(self.key, image)
+            self._report(lambda loader: loader.loaded.emit(self.key, image))
+
+    def _report(self, emit: Callable[[ImageLoader], object]) -> None:
+        loader = self.loader()
+        if loader is not None:  # else the loader is gone and nobody waits for the image
+            emit(loader)

@@ -52,10 +52,10 @@ class MainWindow(QMainWindow):
         self.host = ModelHost(paths, self.settings, registry, self)
         self.indexer = IndexingController(self.library, self.settings, self)
         self.searching = SearchController(self.library, self)
-        app = AppContext(self, self.host, self.library, self.indexer)
-        self.folders = FolderActions(app)
-        self.models = ModelActions(app, self.remedy_handlers())
-        self.help = HelpActions(app)
+        app = AppContext(self.host, self.library, self.indexer)
+        self.folders = FolderActions(app, self)
+        self.models = ModelActions(app, self)
+        self.help = HelpActions(app, self)
         self._build_widgets()
         self._build_status_bar()
         self.menu_actions = self._build_menus()
@@ -75,7 +75,8 @@ class MainWindow(QMainWindow):
         return self.host.report
 
     def remedy_handlers(self) -> RemedyHandlers:
-        """What the window does when the person takes an error's remedy (a dialog button)."""
+        """What the window does when the person takes an error's remedy (a dialog button).
+        Made for each dialog: the closures refer to the window, which must hold no cycle."""
 
         def models(_remedy: Remedy) -> object:
             return self.models.show_models()
@@ -94,6 +95,10 @@ class MainWindow(QMainWindow):
             Action.CHECK_LIBRARY: library_check,
             Action.REPAIR_LIBRARY: library_check,
         }
+
+    @Slot(str, object)
+    def show_error(self, title: str, error: GalleryError) -> None:
+        show_error(self, title, error, self.remedy_handlers())
 
     # layout -----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -193,6 +198,7 @@ class MainWindow(QMainWindow):
             (self.folders.library_changed, (search.run_now,)),
             (self.models.message, (status.say,)),
             (self.models.index_requested, (self.folders.rescan,)),
+            (self.models.failed, (self.show_error,)),
         ):
             for slot in slots:
                 signal.connect(slot)
@@ -213,7 +219,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _indexing_failed(self, error: GalleryError) -> None:
-        show_error(self, self.tr("Indexing stopped"), error, self.remedy_handlers())
+        self.show_error(self.tr("Indexing stopped"), error)
 
     def _refresh_while_indexing(self) -> None:
         if not self.searching.text:

@@ -9,17 +9,17 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gallery.errors import GalleryError
 from gallery.library.model_indexes import delete_model_index, index_status
 from gallery.library.model_overview import ModelEntry, model_overview
 from gallery.ml.catalog import load_catalog
-from gallery.ui.context import AppContext
+from gallery.ui.context import AppContext, WindowPart
 from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
-from gallery.ui.messages import RemedyHandlers, error_text, show_error, waiting
+from gallery.ui.messages import error_text, waiting
 from gallery.ui.model_download import DownloadDialog
 from gallery.ui.models_dialog import ModelsDialog
 
@@ -27,14 +27,13 @@ log = logging.getLogger(__name__)
 
 
 
-class ModelActions(QObject):
+class ModelActions(WindowPart):
     message = Signal(str)  # a line for the status bar
     index_requested = Signal()  # the new model should index the library now
+    failed = Signal(str, object)  # a dialog title and the GalleryError to show in it
 
-    def __init__(self, app: AppContext, handlers: RemedyHandlers) -> None:
-        super().__init__(app.window)
-        self.app = app
-        self.handlers = handlers
+    def __init__(self, app: AppContext, window: QWidget) -> None:
+        super().__init__(app, window)
         self.dialog: ModelsDialog | None = None
         app.indexer.idle.connect(self.refresh_dialog)  # its counts just changed
 
@@ -51,7 +50,7 @@ class ModelActions(QObject):
             default: str | None = load_catalog().default
         except GalleryError as exc:
             default, offline_reason = None, offline_reason or error_text(exc)
-        choice = FirstRunDialog(default, offline_reason, self.app.window).exec()
+        choice = FirstRunDialog(default, offline_reason, self.window).exec()
         if choice == FirstRunDialog.IMPORT:
             self.choose_model_folder()
         elif choice == FirstRunDialog.DOWNLOAD and default is not None:
@@ -61,16 +60,16 @@ class ModelActions(QObject):
 
     def download_model(self, name: str) -> DownloadDialog:
         """Download with a progress dialog; on success the new model is put to use."""
-        dialog = DownloadDialog(self.app.host.paths.models, name, self.app.window)
+        dialog = DownloadDialog(self.app.host.paths.models, name, self.window)
         dialog.exec()
         if dialog.installed is not None:
             self.use_model(dialog.installed.name, ask=False)
         elif dialog.error is not None and not dialog.offline:
-            show_error(self.app.window, self.tr("Download stopped"), dialog.error, self.handlers)
+            self.failed.emit(self.tr("Download stopped"), dialog.error)
         return dialog
 
     def show_models(self) -> ModelsDialog:
-        dialog = ModelsDialog(self.app.window)
+        dialog = ModelsDialog(self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         actions: list[tuple[SignalInstance, Callable[[str], object]]] = [
             (dialog.use_requested, self.use_model),
@@ -97,7 +96,7 @@ class ModelActions(QObject):
     def use_model(self, name: str, *, ask: bool = True) -> bool:
         """Switch models; the new one has its own index, so say what it still has to index."""
         if self.app.indexer.running:
-            QMessageBox.information(self.app.window, self.tr("Switch Model"), waiting())
+            QMessageBox.information(self.window, self.tr("Switch Model"), waiting())
             return False
         pending = index_status(self.app.library.store, name).pending
         index_now = pending > 0
@@ -111,7 +110,7 @@ class ModelActions(QObject):
                     "",
                     pending,
                 ).format(name=name),
-                parent=self.app.window,
+                parent=self.window,
             )
             now = box.addButton(self.tr("Switch and Index Now"), QMessageBox.ButtonRole.AcceptRole)
             later = box.addButton(self.tr("Switch Only"), QMessageBox.ButtonRole.ActionRole)
@@ -133,7 +132,7 @@ class ModelActions(QObject):
 
     def delete_index(self, name: str) -> None:
         answer = QMessageBox.question(
-            self.app.window,
+            self.window,
             self.tr("Delete Index"),
             self.tr(
                 "Delete the index of {name}? Its vectors are removed; your photos are not touched."
@@ -143,11 +142,11 @@ class ModelActions(QObject):
             try:
                 delete_model_index(self.app.library, name)
             except GalleryError as exc:
-                show_error(self.app.window, self.tr("Delete Index"), exc, self.handlers)
+                self.failed.emit(self.tr("Delete Index"), exc)
 
     def remove_model(self, name: str) -> None:
         answer = QMessageBox.question(
-            self.app.window,
+            self.window,
             self.tr("Remove Model"),
             self.tr("Remove the model {name} from this computer?").format(name=name),
         )
@@ -155,11 +154,11 @@ class ModelActions(QObject):
             try:
                 self.app.host.registry.remove(name)
             except GalleryError as exc:
-                show_error(self.app.window, self.tr("Remove Model"), exc, self.handlers)
+                self.failed.emit(self.tr("Remove Model"), exc)
 
     def choose_model_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.app.window, self.tr("Import a Model Folder"), str(Path.home())
+            self.window, self.tr("Import a Model Folder"), str(Path.home())
         )
         if folder:
             self.import_model(Path(folder))
@@ -170,7 +169,7 @@ class ModelActions(QObject):
             installed = self.app.host.registry.import_folder(folder)
         except GalleryError as exc:
             QGuiApplication.restoreOverrideCursor()
-            show_error(self.app.window, self.tr("Cannot import this model"), exc, self.handlers)
+            self.failed.emit(self.tr("Cannot import this model"), exc)
             return
         QGuiApplication.restoreOverrideCursor()
         self._make_default(installed.name)
@@ -179,7 +178,7 @@ class ModelActions(QObject):
     def show_settings(self) -> None:
         settings = self.app.host.settings
         names = [m.name for m in self.app.host.registry.installed()]
-        dialog = SettingsDialog(settings, names, self.app.window)
+        dialog = SettingsDialog(settings, names, self.window)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
         before = (settings.default_model, settings.device, settings.batch_size)

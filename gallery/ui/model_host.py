@@ -34,7 +34,9 @@ class ModelHost(QObject):
         try:
             folder = self.registry.resolve(None, self.settings.default_model)
         except UserError as exc:
-            self.model, self.problem = None, exc
+            # Kept without its traceback, whose frames would tie this host (and the window
+            # that made it) into a cycle only the garbage collector breaks, in any thread.
+            self.model, self.problem = None, exc.with_traceback(None)
         else:
             self.problem = None
             self.model = ClipModel(

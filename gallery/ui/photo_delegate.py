@@ -6,6 +6,8 @@ a 100,000-photo grid lays out without measuring each item.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QIcon, QPainter
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -18,11 +20,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 class PhotoDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
-        super().__init__(view)
-        self.view = view
+        super().__init__(view)  # the view is reached as the parent: no reference cycle
+
+    def _icon_side(self) -> int:
+        return cast(QListView, self.parent()).iconSize().width()
 
     def cell_size(self) -> QSize:
-        side = self.view.iconSize().width()
+        side = self._icon_side()
         return QSize(side + 2 * PADDING, side + 2 * PADDING + TEXT_HEIGHT)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
@@ -35,7 +39,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.save()
         if state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, palette.highlight())
-        side = self.view.iconSize().width()
+        side = self._icon_side()
         square = QRect(rect.x() + (rect.width() - side) // 2, rect.y() + PADDING, side, side)
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(icon, QIcon):

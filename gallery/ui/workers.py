@@ -43,7 +43,9 @@ class Job(QObject):
             result = self.work(self)
         except (UserError, Cancelled) as exc:
             log.info("%s stopped: %s", self.what, exc)
-            self.failed.emit(exc)
+            # Without its traceback: the worker's frames (this job, its function's closure)
+            # must not live on in whoever keeps the error.
+            self.failed.emit(exc.with_traceback(None))
         except GalleryError as exc:
             log.warning("%s stopped: %s", self.what, exc)
             self.failed.emit(UserError(say("{what} stopped: {error}.", what=self.what, error=exc)))
