@@ -37,6 +37,13 @@ def paths() -> AppPaths:
 
 
 
+@pytest.fixture
+def colour_paths(paths: AppPaths, model_dirs: dict[str, Path]) -> AppPaths:
+    """A library whose one installed model is the tiny colour model."""
+    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
+    return paths
+
+
 def _photos(folder: Path) -> Path:
     for colour in ("red", "green", "blue"):
         solid_colour_image(folder / f"{colour}.jpg", colour)
@@ -90,11 +97,10 @@ def test_several_models_and_none_chosen_says_where_to_choose(
 
 
 def test_similar_to_a_photo_not_indexed_says_how_to_index_it(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    qtbot: QtBot, colour_paths: AppPaths, tmp_path: Path,
     open_window: Callable[..., MainWindow],
 ) -> None:
-    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    window = open_window(paths)
+    window = open_window(colour_paths)
     qtbot.waitUntil(lambda: window.report is not None, timeout=10_000)
     photo = _photos(tmp_path / "new") / "red.jpg"
     window.find_similar(str(photo))
@@ -104,14 +110,13 @@ def test_similar_to_a_photo_not_indexed_says_how_to_index_it(
 
 
 def test_indexing_while_another_app_indexes_offers_a_rescan(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    qtbot: QtBot, colour_paths: AppPaths, tmp_path: Path,
     open_window: Callable[..., MainWindow],
 ) -> None:
-    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    Settings(batch_size=2).save(paths.settings_file)
-    other = WriterLock(paths.data / LOCK_FILE_NAME)
+    Settings(batch_size=2).save(colour_paths.settings_file)
+    other = WriterLock(colour_paths.data / LOCK_FILE_NAME)
     assert other.try_acquire("indexing this library")
-    window = open_window(paths)
+    window = open_window(colour_paths)
     shown: list[tuple[str, list[str]]] = []
     # The person reads the message, waits for the other indexer to finish, then clicks Rescan.
     _next_message_box(shown, click="Rescan", before=other.release)
@@ -147,14 +152,13 @@ def test_importing_a_folder_that_is_no_model_says_what_is_expected(
 
 
 def test_check_library_finds_a_missing_index_and_repairs_it(
-    qtbot: QtBot, paths: AppPaths, model_dirs: dict[str, Path], tmp_path: Path,
+    qtbot: QtBot, colour_paths: AppPaths, tmp_path: Path,
     open_window: Callable[..., MainWindow],
 ) -> None:
-    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    window = open_window(paths)
+    window = open_window(colour_paths)
     window.add_folders([_photos(tmp_path / "p")])
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
-    (paths.indexes / "colours.hnsw").unlink()
+    (colour_paths.indexes / "colours.hnsw").unlink()
     dialog = window.help.check_library()
     assert isinstance(dialog, LibraryCheckDialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=30_000)
@@ -163,7 +167,7 @@ def test_check_library_finds_a_missing_index_and_repairs_it(
     assert_no_command_line(text)
     dialog.repair.click()
     qtbot.waitUntil(lambda: HEALTHY in dialog.text.toPlainText(), timeout=30_000)
-    assert (paths.indexes / "colours.hnsw").exists()
+    assert (colour_paths.indexes / "colours.hnsw").exists()
     dialog.close()
 
 
