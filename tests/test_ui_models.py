@@ -181,3 +181,13 @@ def test_the_models_dialog_and_the_cli_list_the_same_models_in_the_same_states(
     assert states["clip-vit-b-32"] == "available"
     assert shown[next(r.title for r in dialog.rows if r.name == "clip-vit-b-32")] == "not installed"
     dialog.close()
+
+
+def test_importing_a_model_folder_runs_in_the_background_and_puts_it_to_use(
+    qtbot: QtBot, window: MainWindow, model_dirs: dict[str, Path]
+) -> None:
+    assert window.model is None
+    window.models.import_model(model_dirs["colour-immich"])  # modal until the job is done
+    assert window.model is not None and window.model.name == model_dirs["colour-immich"].name
+    assert window.status.text() == f"Model {window.model.name} is ready."
+    assert [m.name for m in ModelRegistry(window.paths.models).installed()] == [window.model.name]

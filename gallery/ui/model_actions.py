@@ -10,15 +10,17 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from gallery.errors import GalleryError
 from gallery.library.model_indexes import delete_model_index, index_status
 from gallery.library.model_overview import ModelEntry, model_overview
 from gallery.ml.catalog import load_catalog
+from gallery.ml.registry import InstalledModel
+from gallery.text import say
 from gallery.ui.context import AppContext, WindowPart
 from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
+from gallery.ui.job_dialog import JobDialog
 from gallery.ui.messages import error_text, waiting
 from gallery.ui.model_download import DownloadDialog
 from gallery.ui.models_dialog import ModelsDialog
@@ -164,16 +166,24 @@ class ModelActions(WindowPart):
             self.import_model(Path(folder))
 
     def import_model(self, folder: Path) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            installed = self.app.host.registry.import_folder(folder)
-        except GalleryError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            self.failed.emit(self.tr("Cannot import this model"), exc)
-            return
-        QGuiApplication.restoreOverrideCursor()
-        self._make_default(installed.name)
-        self.message.emit(self.tr("Model {name} is ready.").format(name=installed.name))
+        """Copy the folder in and run the model once, in the background (a large model takes
+        a while); the dialog is modal until it is done."""
+        registry = self.app.host.registry
+        dialog = JobDialog(
+            self.tr("Importing a Model"),
+            self.tr("Copying {folder} and checking that the model runs…").format(folder=folder),
+            lambda _job: registry.import_folder(folder),
+            say("The import"),
+            self.window,
+            cancellable=False,
+        )
+        dialog.exec()
+        installed = dialog.outcome
+        if isinstance(installed, InstalledModel):
+            self._make_default(installed.name)
+            self.message.emit(self.tr("Model {name} is ready.").format(name=installed.name))
+        elif dialog.error is not None:
+            self.failed.emit(self.tr("Cannot import this model"), dialog.error)
 
     def show_settings(self) -> None:
         settings = self.app.host.settings

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from gallery import formatting
-from gallery.errors import Cancelled, GalleryError
+from gallery.errors import Cancelled
 from gallery.ml.download import ModelDownloadProgress, OfflineError
 from gallery.ml.installer import catalog_plan, download_model
 from gallery.ml.registry import InstalledModel
 from gallery.text import say
 from gallery.ui import i18n
+from gallery.ui.job_dialog import JobDialog
 from gallery.ui.messages import error_text
-from gallery.ui.workers import Job, WorkerThread
+from gallery.ui.workers import Job
 
 translate = QCoreApplication.translate
 
@@ -37,34 +38,27 @@ def describe(progress: ModelDownloadProgress) -> str:
     return f"{line}\n{progress.current_file}"
 
 
-class DownloadDialog(QDialog):
+class DownloadDialog(JobDialog):
     """Modal while it runs; `installed` is set on success, `error`/`offline` otherwise."""
 
     def __init__(self, models_dir: Path, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Downloading {name}").format(name=name))
-        self.installed: InstalledModel | None = None
-        self.error: GalleryError | None = None
-        self.label = QLabel(self.tr("Connecting to download {name}…").format(name=name))
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 0)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.rejected.connect(self._cancel)
-        layout = QVBoxLayout(self)
-        for widget in (self.label, self.bar, self.buttons):
-            layout.addWidget(widget)
-        self.resize(460, 140)
-
         def work(job: Job) -> InstalledModel:
             plan = catalog_plan(name)
             return download_model(models_dir, plan, progress=job.progress.emit, cancel=job.cancel)
 
-        self.job = Job(work, say("The download"))
-        self.job.progress.connect(self._progress)
-        self.job.finished.connect(self._finished)
-        self.job.failed.connect(self._failed)
-        self._thread = WorkerThread(self.job, "download", self)
-        self._thread.start(self.job.run)
+        super().__init__(
+            QCoreApplication.translate("DownloadDialog", "Downloading {name}").format(name=name),
+            QCoreApplication.translate("DownloadDialog", "Connecting to download {name}…").format(
+                name=name
+            ),
+            work,
+            say("The download"),
+            parent,
+        )
+
+    @property
+    def installed(self) -> InstalledModel | None:
+        return self.outcome if isinstance(self.outcome, InstalledModel) else None
 
     @property
     def offline(self) -> bool:
@@ -78,32 +72,10 @@ class DownloadDialog(QDialog):
             return self.tr("The download was cancelled; it resumes where it stopped next time.")
         return error_text(self.error)
 
-    @Slot(object)
-    def _progress(self, progress: ModelDownloadProgress) -> None:
+    def on_progress(self, progress: object) -> None:
+        if not isinstance(progress, ModelDownloadProgress):
+            return
         if progress.bytes_total:
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(1000 * progress.bytes_done / progress.bytes_total))
         self.label.setText(describe(progress))
-
-    @Slot(object)
-    def _finished(self, installed: InstalledModel) -> None:
-        self.installed = installed
-        self._thread.stop()
-        self.accept()
-
-    @Slot(object)
-    def _failed(self, error: GalleryError) -> None:
-        self.error = error
-        self._thread.stop()
-        self.reject()
-
-    def _cancel(self) -> None:
-        self.job.cancel.set()
-        self.label.setText(self.tr("Cancelling…"))
-        self.buttons.setEnabled(False)
-
-    def reject(self) -> None:
-        if self._thread.running:  # Esc or the window's close button: cancel first
-            self._cancel()
-            return
-        super().reject()

@@ -845,6 +845,10 @@
         <source>The download was corrupted or the server sent other data; nothing was installed. Run the download again, or use another HF_ENDPOINT.</source>
         <translation>下载的数据已损坏，或服务器发来了其他数据；未安装任何内容。请重新下载，或使用其他 HF_ENDPOINT。</translation>
     </message>
+    <message>
+        <source>The import</source>
+        <translation>导入</translation>
+    </message>
 </context>
 <context>
     <name>About</name>
@@ -928,10 +932,6 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
         <source>The download was cancelled; it resumes where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
     </message>
-    <message>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
 </context>
 <context>
     <name>FirstRunDialog</name>
@@ -1011,6 +1011,13 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>JobDialog</name>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1192,14 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Import a Model Folder</source>
         <translation>导入模型文件夹</translation>
+    </message>
+    <message>
+        <source>Importing a Model</source>
+        <translation>正在导入模型</translation>
+    </message>
+    <message>
+        <source>Copying {folder} and checking that the model runs…</source>
+        <translation>正在复制 {folder} 并检查模型能否运行…</translation>
     </message>
     <message>
         <source>Cannot import this model</source>
