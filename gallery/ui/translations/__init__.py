@@ -34,9 +34,13 @@ def lupdate_args(ts: Path, language: str, plurals_only: bool) -> list[str]:
     return args
 
 
+def update_one(ts: Path, language: str, plurals_only: bool) -> None:
+    _tool("lupdate", *lupdate_args(ts, language, plurals_only))
+
+
 def update(folder: Path = HERE) -> None:
     for name, language, plurals_only in CATALOGS:
-        _tool("lupdate", *lupdate_args(folder / name, language, plurals_only))
+        update_one(folder / name, language, plurals_only)
 
 
 def compile_all(source: Path = HERE, target: Path = HERE) -> list[Path]:
