@@ -19,6 +19,7 @@ class Settings:
     excluded_patterns: list[str] = field(default_factory=list)
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     language: str = "system"  # the interface: "system", "en" or "zh_CN" (applied at start)
+    recent_searches: list[str] = field(default_factory=list)  # the search box's, most recent first
 
     @classmethod
     def load(cls, path: Path) -> Settings:
