@@ -18,6 +18,7 @@ almost equally far from every query, so near-exact recall needs an almost exhaus
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -47,7 +48,9 @@ _MEAN_WEIGHT = 2.5  # mean cosine between two vectors ~0.4, as between unrelated
 _SPREAD = 1.0  # around a centre: nearest neighbours at cosine ~0.75, clusters overlap
 _NOISE = 0.3
 _MARKER = "bench-library.json"
+_LAYOUT = 2  # 2: photos spread over FOLDERS folders (1: one folder); a cache of another is rebuilt
 _ROOT = "/bench/photos"
+FOLDERS = 100  # photo i lies in folder i % FOLDERS: one folder is a 1 % filter, 50 a 50 % one
 
 _ADJECTIVES = "red blue green old small big white black yellow orange purple new"
 _THINGS = "dog cat car boat bike train plane bird horse child tree house flower cake"
@@ -120,6 +123,16 @@ def _paths(folder: Path) -> AppPaths:
     return AppPaths(folder / "data", folder / "cache", folder / "config", folder / "log")
 
 
+def photo_folder(index: int) -> str:
+    """The folder of the bench library's photo number `index` (file id `index + 1`)."""
+    return f"{_ROOT}/f{index % FOLDERS:03d}"
+
+
+def folder_filter(share: float) -> tuple[str, ...]:
+    """The first folders of the bench library that hold `share` of its photos."""
+    return tuple(photo_folder(i) for i in range(max(1, round(share * FOLDERS))))
+
+
 def ensure_library(
     folder: Path, n: int, model_name: str, dim: int, kind: Vectors
 ) -> dict[str, Any]:
@@ -130,14 +143,16 @@ def ensure_library(
     marker = folder / _MARKER
     if marker.is_file():
         built: dict[str, Any] = json.loads(marker.read_text(encoding="utf-8"))
-        if built.get("model") == model_name:
+        if built.get("model") == model_name and built.get("layout") == _LAYOUT:
             return built
+        marker.unlink()
+    shutil.rmtree(folder / "data", ignore_errors=True)  # another layout's (or a half) build
     folder.mkdir(parents=True, exist_ok=True)
     with Library(_paths(folder).ensure()) as library:
         store = library.store
         started = time.perf_counter()
         root = store.add_root(_ROOT)
-        files = [ScannedFile(f"{_ROOT}/{i:07d}.jpg", 3_800_000, 0) for i in range(n)]
+        files = [ScannedFile(f"{photo_folder(i)}/{i:07d}.jpg", 3_800_000, 0) for i in range(n)]
         store.apply_scan(root, files)
         model_id = store.model_id(model_name, dim)
         offset = 1  # AUTOINCREMENT ids of a fresh library
@@ -153,6 +168,7 @@ def ensure_library(
         index.save()
     built = {
         "model": model_name,
+        "layout": _LAYOUT,
         "vectors": n,
         "kind": kind,
         "sqlite_build_seconds": sqlite_seconds,
