@@ -13,10 +13,13 @@ import contextlib
 import errno
 import json
 import logging
+import math
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Literal
 
 import hnswlib
 import numpy as np
@@ -36,6 +39,21 @@ INDEX_SUFFIX = ".hnsw"
 # knn stays near 1-2 ms at 1M, far below the text tower's cost (docs/benchmarks.md).
 _EF_BY_SIZE = ((100_000, 128), (1_000_000, 256))
 _EF_LARGEST = 384
+# A filtered query ("allowed" labels only) is answered by one of three strategies, chosen by
+# the allowed set's size and share (`VectorIndex.plan`; measured in docs/benchmarks.md,
+# "Filtered search"):
+#   exact      every allowed vector scored (read from the index, one matmul): its cost grows
+#              with the set (hnswlib copies each vector out through Python lists, ~15-25 us)
+#   overfetch  the unfiltered nearest k / share times _OVERFETCH, the allowed kept: as fast as
+#              a plain query while the share is large
+#   filtered   hnswlib's own filtered search: the graph walk skips what the filter refuses
+Strategy = Literal["knn", "exact", "overfetch", "filtered"]
+_EXACT_MAX = 1_000
+_OVERFETCH_MIN_SHARE = 0.2
+_OVERFETCH = 4
+BACKGROUND = 1024  # background scores per query for the best-match cut
+_SAMPLE_FROM_ALLOWED = 4  # an allowed set up to 4x the sample is listed; a larger one is drawn
+_SEED = 0
 _M = 16
 _EF_CONSTRUCTION = 200
 _MIN_CAPACITY = 1024
@@ -66,6 +84,8 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
         self._live: set[int] = set()
+        self._labels = np.empty(0, dtype=np.int64)  # `_live` as an array, for sampling
+        self._labels_version = -1  # the `_version` `_labels` was made at
         self.generation = 0
         self._version = 0  # bumped by every change in memory
         self._saved_version = 0
@@ -183,20 +203,123 @@ class VectorIndex:
             return set(self._live)
 
     # queries ---------------------------------------------------------------------------------
-    def query(self, vector: FloatArray, k: int) -> list[tuple[int, float]]:
-        """Nearest labels with inner-product scores, best first; k is clamped to live items."""
+    def plan(self, k: int, allowed: AbstractSet[int] | None) -> Strategy:
+        """How `query` answers: by the allowed set's size and its share of the index
+        (the thresholds and their measurements are at the top of this module)."""
+        if allowed is None:
+            return "knn"
+        count, live = len(allowed), len(self._live)
+        if count <= max(_EXACT_MAX, k):
+            return "exact"
+        if count >= _OVERFETCH_MIN_SHARE * live:
+            return "overfetch"
+        return "filtered"
+
+    def query(
+        self,
+        vector: FloatArray,
+        k: int,
+        allowed: AbstractSet[int] | None = None,
+        *,
+        strategy: Strategy | None = None,
+    ) -> list[tuple[int, float]]:
+        """The `k` nearest labels with inner-product scores, best first; with `allowed`, only
+        labels in it (labels it has that the index does not are ignored). `strategy` forces
+        one (the benchmark and tests compare them); None: `plan`'s choice."""
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         with self._lock:
-            k = min(k, len(self._live))
-            if k <= 0:
-                return []
-            self._index.set_ef(max(self.ef or search_ef(len(self._live)), k))
-            labels, distances = self._index.knn_query(
-                np.asarray(vector, dtype=np.float32).reshape(1, -1), k=k
-            )
+            chosen = strategy or self.plan(k, allowed)
+            if allowed is None or chosen == "knn":
+                return self._knn(query, k, None) or []
+            if chosen == "exact":
+                return self._exact(query, k, allowed)
+            if chosen == "overfetch":
+                found = self._overfetch(query, k, allowed)
+            else:
+                found = self._knn(query, k, allowed.__contains__)
+            # None: fewer than k allowed labels were reached (few of them are in the index)
+            return self._exact(query, k, allowed) if found is None else found
+
+    def _knn(
+        self, query: FloatArray, k: int, accept: Callable[[int], bool] | None
+    ) -> list[tuple[int, float]] | None:
+        k = min(k, len(self._live))
+        if k <= 0:
+            return []
+        self._index.set_ef(max(self.ef or search_ef(len(self._live)), k))
+        try:
+            labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
+        except RuntimeError:  # hnswlib found fewer than k labels the filter accepts
+            if accept is None:
+                raise
+            return None
         return [
             (int(label), float(1.0 - dist))
             for label, dist in zip(labels[0], distances[0], strict=True)
         ]
+
+    def _overfetch(
+        self, query: FloatArray, k: int, allowed: AbstractSet[int]
+    ) -> list[tuple[int, float]] | None:
+        """The unfiltered nearest `_OVERFETCH / share` times k, then the allowed among them."""
+        share = len(allowed) / max(len(self._live), 1)
+        wanted = min(math.ceil(_OVERFETCH * k / share), len(self._live))
+        found = self._knn(query, wanted, None) or []
+        kept = [pair for pair in found if pair[0] in allowed][:k]
+        return kept if len(kept) == min(k, len(allowed)) or wanted == len(self._live) else None
+
+    def _exact(
+        self, query: FloatArray, k: int, allowed: AbstractSet[int]
+    ) -> list[tuple[int, float]]:
+        """Every allowed vector scored: one matmul over the vectors the index holds."""
+        labels = self._live_among(allowed)
+        if not len(labels) or k <= 0:
+            return []
+        scores = self._scores(query, labels)
+        top = np.argpartition(-scores, min(k, len(labels)) - 1)[:k]
+        order = top[np.lexsort((labels[top], -scores[top]))]
+        return [(int(labels[i]), float(scores[i])) for i in order]
+
+    def _live_among(self, allowed: AbstractSet[int]) -> npt.NDArray[np.int64]:
+        """The labels of `allowed` the index holds (deleted ones left out), sorted."""
+        small, large = sorted((allowed, self._live), key=len)
+        return np.fromiter(sorted(label for label in small if label in large), dtype=np.int64)
+
+    def _scores(self, query: FloatArray, labels: npt.NDArray[np.int64]) -> FloatArray:
+        vectors = np.asarray(self._index.get_items(labels, return_type="numpy"), np.float32)
+        scores: FloatArray = vectors @ query[0]
+        return scores
+
+    def background(
+        self, vector: FloatArray, allowed: AbstractSet[int] | None = None, n: int = BACKGROUND
+    ) -> FloatArray:
+        """The scores of up to `n` photos drawn at random (a fixed seed, so the same query
+        gives the same sample) from `allowed` or the whole index: what an unrelated photo
+        scores for this query, for the best-match cut (`best_matches.best_count`)."""
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        rng = np.random.default_rng(_SEED)
+        with self._lock:
+            if allowed is not None and len(allowed) <= _SAMPLE_FROM_ALLOWED * n:
+                pool = self._live_among(allowed)
+                sample = pool if len(pool) <= n else rng.choice(pool, n, replace=False)
+            else:
+                sample = self._sample_live(rng, n, allowed)
+            return self._scores(query, np.sort(sample)) if len(sample) else np.empty(0, np.float32)
+
+    def _sample_live(
+        self, rng: np.random.Generator, n: int, allowed: AbstractSet[int] | None
+    ) -> npt.NDArray[np.int64]:
+        """Up to n live labels at random (those in `allowed`, when given: drawn from the live
+        ones and kept if allowed, cheap because `allowed` is then a large share)."""
+        if self._labels_version != self._version:
+            self._labels = np.fromiter(self._live, dtype=np.int64, count=len(self._live))
+            self._labels_version = self._version
+        pool = self._labels
+        if allowed is None:
+            return pool if len(pool) <= n else rng.choice(pool, n, replace=False)
+        draws = min(len(pool), 2 * n * len(pool) // max(len(allowed), 1) + n)
+        drawn = pool[rng.choice(len(pool), draws, replace=False)]
+        return np.asarray([int(x) for x in drawn if int(x) in allowed][:n], dtype=np.int64)
 
     # persistence -----------------------------------------------------------------------------
     @property

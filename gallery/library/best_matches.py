@@ -1,0 +1,73 @@
+"""The best-match cut: how many of a query's nearest photos stand out from the rest.
+
+A fixed cosine threshold fails across models and queries: CLIP scores unrelated photos around
+0.15-0.22 and matches 0.08-0.15 above that, SigLIP on another scale, an image query higher
+still, and a random-weight model gives a flat distribution with nothing in it. What does hold
+is the shape: unrelated photos form the bulk of the scores, matches sit in its upper tail.
+
+The rule (`best_count`): each candidate's robust z-score against a random sample of the
+searched photos (the "background": what an unrelated photo scores for this query):
+
+    z = (score - median) / spread,    spread = median - 15.87th percentile
+
+The spread uses the lower half only (for a normal bulk it equals the standard deviation), so
+the matches, which sit in the upper tail, do not inflate it; the median hardly moves for them.
+A candidate is a best match when z reaches `sqrt(2 ln population) + MARGIN`: the first term is
+about where the best of `population` unrelated photos lands by chance (the maximum of n normal
+draws grows like sqrt(2 ln n)), so a bigger library asks more of a match, and a library of only
+unrelated photos gives none. The best set is the leading run of candidates that pass.
+Shifting or scaling every score (another model's scale) leaves z unchanged; a background with
+no spread (every photo scores the same) gives 0.
+
+MARGIN was tuned with `gallery bench --cut` (docs/benchmarks.md, "Best-match cut"): planted
+matches in CLIP-like geometry at 500 and 50,000 photos, a query with no match, and a
+random-weight ViT's flat scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+#: z above the chance maximum of the population that a best match must reach (see the module).
+MARGIN = 1.0
+#: The lower half's spread: the median minus this percentile (one standard deviation of a
+#: normal distribution below its median).
+LOWER_PERCENTILE = 100 * 0.5 * math.erfc(1 / math.sqrt(2))  # 15.87
+#: Fewer background scores than this say too little about the bulk to cut anything.
+MIN_BACKGROUND = 8
+# A spread this small against the scores' magnitude is rounding, not a distribution.
+_FLAT = 1e-6
+
+
+def threshold(population: int) -> float:
+    """The z a best match must reach among `population` searched photos."""
+    return math.sqrt(2 * math.log(max(population, 2))) + MARGIN
+
+
+def best_count(scores: Sequence[float], background: FloatArray, population: int) -> int:
+    """How many leading `scores` (a query's candidates, best first) are best matches.
+
+    `background`: the scores of a random sample of the searched photos; `population`: how many
+    photos were searched. 0 when nothing stands out, or the background is too small or flat.
+    """
+    sample = np.asarray(background, dtype=np.float64)
+    if not len(scores) or sample.size < MIN_BACKGROUND:
+        return 0
+    median = float(np.median(sample))
+    spread = median - float(np.percentile(sample, LOWER_PERCENTILE))
+    scale = max(abs(median), float(np.max(np.abs(sample))), abs(float(scores[0])))
+    if not spread > _FLAT * scale:
+        return 0
+    cut = median + threshold(population) * spread
+    count = 0
+    for score in scores:
+        if score < cut:
+            break
+        count += 1
+    return count
