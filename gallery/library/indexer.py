@@ -221,7 +221,7 @@ class Indexer:
             _ensure_unchanged(row)  # rewritten while it was being read
             result.tensor = tensor
             width, height = decoded.original_size
-            result.meta = Decoded(row.id, width, height, decoded.taken_at)
+            result.meta = Decoded(row.id, width, height, decoded.taken_at, decoded.format)
             if self.thumbnails:
                 save_thumbnail(
                     make_thumbnail(decoded.image),
