@@ -18,6 +18,7 @@ from gallery.errors import Action, LibraryBusy, LibraryError, ModelError, Remedy
 from gallery.library import doctor, faults
 from gallery.library.library import Library
 from gallery.library.lock import WriterLock
+from gallery.library.query import QueryError
 from gallery.library.search import Searcher
 from gallery.library.store import Store
 from gallery.ml.catalog import load_catalog
@@ -223,18 +224,23 @@ def test_a_damaged_database_offers_check_and_repair(tmp_path: Path) -> None:
     assert_neutral(damaged.value)
 
 
-def test_similar_of_an_unindexed_photo_offers_to_index_its_folder(
+def test_similar_of_a_file_that_is_no_image_names_it_neutrally(
     tmp_path: Path, model_dirs: dict[str, Path]
 ) -> None:
-    photo = solid_colour_image(tmp_path / "photos" / "red.jpg", (255, 0, 0))
+    """A photo outside the library is embedded on the fly (no error to act on); a file that
+    is no image says which file and what to do, with no command line in it."""
+    outside = solid_colour_image(tmp_path / "photos" / "red.jpg", (255, 0, 0))
+    notes = tmp_path / "notes.jpg"
+    notes.write_text("not a photo")
     model = ClipModel.from_path(model_dirs["colour-hf"], device="cpu")
-    with (
-        Library(app_paths().ensure()) as library,
-        pytest.raises(UserError, match="is not indexed") as unindexed,
-    ):
-        Searcher(library, model).similar(str(photo))
-    assert unindexed.value.remedies == only(Remedy(Action.INDEX_FOLDER, str(photo.parent)))
-    assert_neutral(unindexed.value)
+    with Library(app_paths().ensure()) as library:
+        searcher = Searcher(library, model)
+        assert searcher.similar(str(outside)) == [], "nothing indexed yet: nothing like it"
+        with pytest.raises(QueryError, match="cannot be read") as unreadable:
+            searcher.similar(str(notes))
+    assert str(notes) in unreadable.value.message
+    assert unreadable.value.remedies == ()
+    assert_neutral(unreadable.value)
 
 
 def test_doctor_fixes_are_neutral_text() -> None:
