@@ -152,3 +152,31 @@ def test_background_is_a_fixed_random_sample_of_the_searched_photos(
     allowed_scores = set(np.round(data[np.array(sorted(broad - {N + 7})) - 1] @ probe, 5))
     assert len(sample) == 200 and set(np.round(sample, 5)) <= allowed_scores
     assert index.background(probe, {N + 1, N + 2}).size == 0
+
+
+def test_copied_vectors_follow_the_index_and_the_set(tmp_path: Path) -> None:
+    """Exact scans and backgrounds reuse vectors copied for the same set, but never after the
+    index changed or the set did (even a set changed in place)."""
+    store = Store(tmp_path / "lib.sqlite3")
+    root = store.add_root("/p")
+    store.apply_scan(root, [ScannedFile(f"/p/{i}.jpg", 1, 1) for i in range(200)])
+    data = np.concatenate(list(vectors(200, DIM, "clustered", seed=3)))
+    model_id = store.model_id("m", DIM)
+    index = VectorIndex(store, model_id, DIM, tmp_path / "m.hnsw")
+    index.add(list(range(1, 101)), data[:100], store.commit_batch(model_id, [], [], data[:0], []))
+    probe = data[150]
+    allowed = set(range(1, 201))
+    first = index.query(probe, 5, allowed, strategy="exact")
+    assert {label for label, _ in first} <= set(range(1, 101))
+    assert index.background(probe, allowed).size == 100
+    index.add(list(range(101, 201)), data[100:], 0)
+    assert index.query(probe, 1, allowed, strategy="exact")[0][0] == 151
+    assert index.background(probe, allowed).size == 200
+    allowed.discard(151)
+    assert index.query(probe, 1, allowed, strategy="exact")[0][0] != 151
+    assert index.background(probe, allowed).size == 199
+    frozen = frozenset(range(1, 51))
+    assert np.array_equal(index.background(probe, frozen), index.background(probe, frozen))
+    assert np.allclose(
+        np.sort(index.background(probe, frozen)), np.sort(data[:50] @ probe), atol=1e-5
+    )

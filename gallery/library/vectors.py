@@ -18,6 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,9 @@ _OVERFETCH = 4
 BACKGROUND = 1024  # background scores per query for the best-match cut
 _SAMPLE_FROM_ALLOWED = 4  # an allowed set up to 4x the sample is listed; a larger one is drawn
 _SEED = 0
+# Copies kept (see `VectorIndex._copy`): a filter's subset, its sample and the whole index's
+# sample; at most _EXACT_MAX vectors each (~2 MB per 1,000 512-d vectors).
+_COPIES = 3
 _M = 16
 _EF_CONSTRUCTION = 200
 _MIN_CAPACITY = 1024
@@ -61,6 +65,25 @@ _MIN_CAPACITY = 1024
 
 def search_ef(count: int) -> int:
     return next((ef for limit, ef in _EF_BY_SIZE if count <= limit), _EF_LARGEST)
+
+
+@dataclass(frozen=True, eq=False)
+class _Copy:
+    """Vectors copied out of the index for a label set, valid while the index is unchanged."""
+
+    kind: str  # "subset": every live label of the set; "sample": n of them at random
+    n: int
+    allowed: frozenset[int] | None  # frozen: a set changed after the query cannot match
+    version: int  # the index's `_version` when copied
+    labels: npt.NDArray[np.int64]
+    vectors: FloatArray
+
+    def holds(self, allowed: AbstractSet[int] | None, version: int) -> bool:
+        if version != self.version:
+            return False
+        if self.allowed is allowed:  # the searcher keeps one frozenset per filter
+            return True
+        return allowed is not None and self.allowed is not None and allowed == self.allowed
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
@@ -86,6 +109,7 @@ class VectorIndex:
         self._live: set[int] = set()
         self._labels = np.empty(0, dtype=np.int64)  # `_live` as an array, for sampling
         self._labels_version = -1  # the `_version` `_labels` was made at
+        self._copies: list[_Copy] = []  # vectors copied out for queries, most recent last
         self.generation = 0
         self._version = 0  # bumped by every change in memory
         self._saved_version = 0
@@ -271,24 +295,14 @@ class VectorIndex:
     def _exact(
         self, query: FloatArray, k: int, allowed: AbstractSet[int]
     ) -> list[tuple[int, float]]:
-        """Every allowed vector scored: one matmul over the vectors the index holds."""
-        labels = self._live_among(allowed)
-        if not len(labels) or k <= 0:
+        """Every allowed vector scored: one matmul over their copy (`_copy`)."""
+        copy = self._copy("subset", allowed, 0)
+        if not len(copy.labels) or k <= 0:
             return []
-        scores = self._scores(query, labels)
-        top = np.argpartition(-scores, min(k, len(labels)) - 1)[:k]
-        order = top[np.lexsort((labels[top], -scores[top]))]
-        return [(int(labels[i]), float(scores[i])) for i in order]
-
-    def _live_among(self, allowed: AbstractSet[int]) -> npt.NDArray[np.int64]:
-        """The labels of `allowed` the index holds (deleted ones left out), sorted."""
-        small, large = sorted((allowed, self._live), key=len)
-        return np.fromiter(sorted(label for label in small if label in large), dtype=np.int64)
-
-    def _scores(self, query: FloatArray, labels: npt.NDArray[np.int64]) -> FloatArray:
-        vectors = np.asarray(self._index.get_items(labels, return_type="numpy"), np.float32)
-        scores: FloatArray = vectors @ query[0]
-        return scores
+        scores: FloatArray = copy.vectors @ query[0]
+        top = np.argpartition(-scores, min(k, len(scores)) - 1)[:k]
+        order = top[np.lexsort((copy.labels[top], -scores[top]))]
+        return [(int(copy.labels[i]), float(scores[i])) for i in order]
 
     def background(
         self, vector: FloatArray, allowed: AbstractSet[int] | None = None, n: int = BACKGROUND
@@ -296,30 +310,57 @@ class VectorIndex:
         """The scores of up to `n` photos drawn at random (a fixed seed, so the same query
         gives the same sample) from `allowed` or the whole index: what an unrelated photo
         scores for this query, for the best-match cut (`best_matches.best_count`)."""
-        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-        rng = np.random.default_rng(_SEED)
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
         with self._lock:
-            if allowed is not None and len(allowed) <= _SAMPLE_FROM_ALLOWED * n:
-                pool = self._live_among(allowed)
-                sample = pool if len(pool) <= n else rng.choice(pool, n, replace=False)
-            else:
-                sample = self._sample_live(rng, n, allowed)
-            return self._scores(query, np.sort(sample)) if len(sample) else np.empty(0, np.float32)
+            scores: FloatArray = self._copy("sample", allowed, n).vectors @ query
+        return scores
 
-    def _sample_live(
-        self, rng: np.random.Generator, n: int, allowed: AbstractSet[int] | None
-    ) -> npt.NDArray[np.int64]:
-        """Up to n live labels at random (those in `allowed`, when given: drawn from the live
-        ones and kept if allowed, cheap because `allowed` is then a large share)."""
+    def _copy(self, kind: str, allowed: AbstractSet[int] | None, n: int) -> _Copy:
+        """The vectors of the allowed set's live labels ("subset"), or of a random sample of
+        n of them ("sample"), copied out of the index once and kept while the index and the
+        set are unchanged: hnswlib hands vectors out through Python lists (~20 us each), so
+        a person's next query with the same filters costs one matmul instead."""
+        for position, copy in enumerate(self._copies):
+            if copy.kind == kind and copy.n == n and copy.holds(allowed, self._version):
+                self._copies.append(self._copies.pop(position))
+                return copy
+        if kind == "subset" and allowed is not None:
+            labels = self._live_among(allowed)
+        else:
+            labels = self._sample(n, allowed)
+        vectors = (
+            np.asarray(self._index.get_items(labels, return_type="numpy"), np.float32)
+            if len(labels)
+            else np.empty((0, self.dim), np.float32)
+        )
+        frozen = None if allowed is None else frozenset(allowed)  # no copy if already frozen
+        copy = _Copy(kind, n, frozen, self._version, labels, vectors.reshape(-1, self.dim))
+        self._copies = [*self._copies[-(_COPIES - 1) :], copy]
+        return copy
+
+    def _live_among(self, allowed: AbstractSet[int]) -> npt.NDArray[np.int64]:
+        """The labels of `allowed` the index holds (deleted ones left out), sorted."""
+        small, large = sorted((allowed, self._live), key=len)
+        return np.fromiter(sorted(label for label in small if label in large), dtype=np.int64)
+
+    def _sample(self, n: int, allowed: AbstractSet[int] | None) -> npt.NDArray[np.int64]:
+        """Up to n live labels (of `allowed`, when given) drawn with a fixed seed, sorted."""
+        rng = np.random.default_rng(_SEED)
+        if allowed is not None and len(allowed) <= _SAMPLE_FROM_ALLOWED * n:
+            pool = self._live_among(allowed)  # a small set: listed, then drawn from
+            return pool if len(pool) <= n else np.sort(rng.choice(pool, n, replace=False))
         if self._labels_version != self._version:
             self._labels = np.fromiter(self._live, dtype=np.int64, count=len(self._live))
+            self._labels.sort()
             self._labels_version = self._version
         pool = self._labels
         if allowed is None:
-            return pool if len(pool) <= n else rng.choice(pool, n, replace=False)
+            return pool if len(pool) <= n else np.sort(rng.choice(pool, n, replace=False))
+        # A large set: drawn from the live labels and kept if allowed, enough draws for n
         draws = min(len(pool), 2 * n * len(pool) // max(len(allowed), 1) + n)
         drawn = pool[rng.choice(len(pool), draws, replace=False)]
-        return np.asarray([int(x) for x in drawn if int(x) in allowed][:n], dtype=np.int64)
+        kept = [int(label) for label in drawn if int(label) in allowed][:n]
+        return np.sort(np.asarray(kept, dtype=np.int64))
 
     # persistence -----------------------------------------------------------------------------
     @property
