@@ -289,6 +289,10 @@ def test_an_empty_query_browses_by_filter(searcher: Searcher, indexed: Indexed) 
     assert result.searched == len(result.hits)
     assert all(hit.score is None and not hit.best for hit in result.hits)
     assert result.hits[0].as_dict()["score"] == 0.0
+    without_a_model = search.browse(searcher.library.store, home, "name", None)
+    assert without_a_model == result, "the app browses with no model installed"
+    with pytest.raises(NoPhotosMatch):
+        search.browse(searcher.library.store, Filters(min_size=10_000), "date", 10)
 
     everything = searcher.find(Query((), ""), NO_FILTERS, limit=5)
     assert len(everything.hits) == 5 and everything.searched == len(SHOTS)

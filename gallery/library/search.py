@@ -117,9 +117,9 @@ class Searcher:
         """The best matches, then the rest, each sorted by `sort`, at most `limit` (None: the
         whole candidate pool, or everything when browsing). An empty query browses. Raises
         NoPhotosMatch when active filters let nothing through."""
-        started = time.perf_counter()
         if query.empty:
-            return self._browse(filters, sort, limit, started)
+            return browse(self.library.store, filters, sort, limit)
+        started = time.perf_counter()
         allowed = self._allowed_ids(filters)
         index = self.open_index()
         wanted = self.query_vectors().of(query, index.model_id)
@@ -185,30 +185,6 @@ class Searcher:
             self._allowed = (key, ids)
         return ids
 
-    def _browse(
-        self, filters: Filters, sort: Sort, limit: int | None, started: float
-    ) -> SearchResult:
-        store = self.library.store
-        searched = store.photo_count(filters)
-        if not searched and filters.active:
-            raise NoPhotosMatch()
-        rows = store.browse(filters, sort, limit)
-        log.info(
-            "Browse: filters %s, %d photos, sort %s, %d shown, %.1f ms",
-            filters,
-            searched,
-            sort,
-            len(rows),
-            (time.perf_counter() - started) * 1000,
-        )
-        return SearchResult(
-            hits=[SearchHit(row, None) for row in rows],
-            best_count=0,
-            more_best=False,
-            ranked=False,
-            searched=searched,
-        )
-
     @staticmethod
     def _ordered(
         kept: list[tuple[PhotoRow, float]], best: int, sort: Sort, best_only: bool
@@ -223,3 +199,29 @@ class Searcher:
             for group in groups:
                 group.sort(key=lambda hit: key(hit.row))
         return groups[0] + groups[1]
+
+
+def browse(store: Store, filters: Filters, sort: Sort, limit: int | None) -> SearchResult:
+    """The photos `filters` let through, sorted ("relevance": newest first), at most `limit`
+    (None: all): an empty query, which needs no model. Raises NoPhotosMatch when active
+    filters let nothing through."""
+    started = time.perf_counter()
+    searched = store.photo_count(filters)
+    if not searched and filters.active:
+        raise NoPhotosMatch()
+    rows = store.browse(filters, sort, limit)
+    log.info(
+        "Browse: filters %s, %d photos, sort %s, %d shown, %.1f ms",
+        filters,
+        searched,
+        sort,
+        len(rows),
+        (time.perf_counter() - started) * 1000,
+    )
+    return SearchResult(
+        hits=[SearchHit(row, None) for row in rows],
+        best_count=0,
+        more_best=False,
+        ranked=False,
+        searched=searched,
+    )
