@@ -29,7 +29,6 @@ REQUIRED = {
     ("models", "import"): ("DIR",),
     ("models", "remove"): ("NAME",),
     ("index",): ("PATH",),
-    ("search",): ("text",),
     ("similar",): ("file",),
 }
 
@@ -56,11 +55,32 @@ def test_options_and_defaults() -> None:
     assert (index.paths, index.batch_size, index.wait, index.json) == (["a", "b"], 4, 1.5, False)
     assert index.func is commands.cmd_index
     search = parser.parse_args(["search", "red car"])
-    assert (search.text, search.n, search.model, search.device) == ("red car", 20, None, None)
+    assert (search.query, search.n, search.model, search.device) == ("red car", None, None, None)
+    assert (search.image, search.folder, search.type, search.sort) == ([], [], [], "relevance")
+    assert (search.after, search.before, search.orientation, search.min_size) == (None,) * 4
+    assert search.best is False
     bench = parser.parse_args(["bench", "--batches", "1,4", "--sizes", "10"])
     assert (bench.batches, bench.sizes, bench.arch, bench.photos) == ((1, 4), (10,), "b32", 200)
     remove = parser.parse_args(["models", "remove", "old", "--index"])
     assert (remove.name, remove.index, remove.func) == ("old", True, models.cmd_models_remove)
+
+
+def test_search_and_similar_share_the_filters() -> None:
+    """Repeatable options collect in order; `similar` takes the filters, --sort and --best."""
+    parser = build_parser()
+    argv = ["--folder", "a", "--folder", "b", "--type", "png", "--type", "heif"]
+    argv += ["--after", "2024-01-01", "--before", "2024-12-31", "--orientation", "square"]
+    argv += ["--min-size", "800", "--sort", "date-asc", "--best", "-n", "5", "--json"]
+    search = parser.parse_args(["search", "sea", "--image", "x.jpg", "--image", "y.png", *argv])
+    similar = parser.parse_args(["similar", "x.jpg", *argv])
+    for args in (search, similar):
+        assert (args.folder, args.type) == (["a", "b"], ["png", "heif"])
+        assert (args.after, args.before) == ("2024-01-01", "2024-12-31")  # checked by the core
+        assert (args.orientation, args.min_size, args.sort) == ("square", 800, "date-asc")
+        assert (args.best, args.n, args.json) == (True, 5, True)
+    assert search.image == ["x.jpg", "y.png"] and search.func is commands.cmd_search
+    assert similar.file == "x.jpg" and similar.func is commands.cmd_similar
+    assert parser.parse_args(["search", "--type", "jpeg"]).query == ""  # browse by filters
 
 
 @pytest.mark.parametrize(
@@ -71,6 +91,12 @@ def test_options_and_defaults() -> None:
         ["index", "p", "--batch-size", "0"],
         ["bench", "--sizes", "10,x"],
         ["search", "x", "--device", "quantum"],
+        ["search", "x", "--type", "raw"],
+        ["search", "x", "--orientation", "round"],
+        ["search", "x", "--sort", "size"],
+        ["search", "x", "--min-size", "0"],
+        ["search", "x", "-n", "0"],
+        ["similar", "a.jpg", "--type", "svg"],
     ],
 )
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

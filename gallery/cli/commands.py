@@ -10,7 +10,6 @@ import argparse
 import logging
 import sys
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,8 +21,9 @@ from gallery.errors import Action, LibraryError, Remedy, UserError
 
 if TYPE_CHECKING:
     from gallery.diagnostics import ModelFacts
-    from gallery.library.library import Library
-    from gallery.library.search import Searcher, SearchHit
+    from gallery.library.filters import Filters
+    from gallery.library.query import Query
+    from gallery.library.search import SearchHit, SearchResult
     from gallery.library.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,37 +65,96 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
     return 130 if summary.cancelled else 0
 
 
-def _print_hits(hits: Sequence[SearchHit], as_json: bool) -> None:
+def _filters(args: argparse.Namespace) -> Filters:
+    """The filter options as the core's `Filters`; folders absolute, as the library stores them."""
+    from gallery.library.filters import Filters, parse_date
+
+    return Filters(
+        folders=tuple(str(Path(folder).expanduser().resolve()) for folder in args.folder),
+        after=None if args.after is None else parse_date(args.after),
+        before=None if args.before is None else parse_date(args.before),
+        types=tuple(dict.fromkeys(args.type)),
+        orientation=args.orientation,
+        min_size=args.min_size,
+    )
+
+
+def _limit(args: argparse.Namespace) -> int | None:
+    """-n as given; without it 20, or every best match with --best."""
+    if args.n is not None:
+        return int(args.n)
+    return None if args.best else 20
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _headline(result: SearchResult) -> str:
+    """What the list is: best matches, the nearest photos when none is close, or a browse."""
+    shown = len(result.hits)
+    if not result.ranked:
+        more = f" ({shown} shown; raise -n for more)" if shown < result.searched else ""
+        return _count(result.searched, "photo", "photos") + more
+    if result.best_count:
+        more = " (there are more; raise -n)" if result.more_best else ""
+        return _count(result.best_count, "best match", "best matches") + more
+    if result.searched:
+        return "No close match; the nearest photos:" if shown else "No close match."
+    return "No matches."
+
+
+MORE_RESULTS = "── more results ──"
+_SCORE_WIDTH = 7
+
+
+def _hit_line(hit: SearchHit) -> str:
+    """score  date  path; the score blank when browsing, a date from the file's mtime marked *."""
+    score = " " * _SCORE_WIDTH if hit.score is None else f"{hit.score:{_SCORE_WIDTH}.4f}"
+    date = hit.row.taken_text()[:16].replace("T", " ")
+    mark = "*" if hit.row.date_source == "mtime" else " "
+    return f"{score}  {date}{mark} {hit.path}"
+
+
+def _print_result(result: SearchResult, as_json: bool) -> None:
     if as_json:
-        print_json([hit.as_dict() for hit in hits])
+        print_json([hit.as_dict() for hit in result.hits])
         return
-    if not hits:
-        print("No matches.")
-    for hit in hits:
-        print(f"{hit.score:7.4f}  {hit.path}")
+    print(_headline(result))
+    for position, hit in enumerate(result.hits):
+        if result.best_count and position == result.best_count:
+            print(MORE_RESULTS)
+        print(_hit_line(hit))
+    if any(hit.row.date_source == "mtime" for hit in result.hits):
+        print("* the file's modification time (it holds no date taken)")
 
 
-def _searcher(ctx: Context, args: argparse.Namespace, library: Library) -> Searcher:
+def _find(ctx: Context, args: argparse.Namespace, query: Query) -> int:
+    """Run a query with the filter options and print it (the options are read before the
+    library opens, so a bad date stops at once)."""
+    from gallery.library.library import Library
     from gallery.library.search import Searcher
 
-    return Searcher(library, ctx.model(args))
+    filters, limit = _filters(args), _limit(args)
+    with Library(ctx.paths) as library:
+        searcher = Searcher(library, ctx.model(args))
+        result = searcher.find(query, filters, args.sort, limit, best_only=args.best)
+    _print_result(result, args.json)
+    return 0
 
 
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
-    from gallery.library.library import Library
+    from gallery.library.query import image_term, parse_query
 
-    with Library(ctx.paths) as library:
-        _print_hits(_searcher(ctx, args, library).search(args.text, args.n), args.json)
-    return 0
+    images = [image_term(file) for file in args.image]
+    return _find(ctx, args, parse_query(args.query, paths_as_images=True, extra=images))
 
 
 def cmd_similar(ctx: Context, args: argparse.Namespace) -> int:
-    from gallery.library.library import Library
+    """One image term: a library photo (left out of its own results) or any image file."""
+    from gallery.library.query import Query, image_term
 
-    path = str(Path(args.file).expanduser().resolve())
-    with Library(ctx.paths) as library:
-        _print_hits(_searcher(ctx, args, library).similar(path, args.n), args.json)
-    return 0
+    return _find(ctx, args, Query((image_term(args.file),), ""))
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from gallery import __version__
 from gallery.cli import commands, models
 from gallery.cli.context import Context
+from gallery.library.filters import ORIENTATIONS, PHOTO_TYPES, SORTS
 from gallery.ml.providers import DEVICE_CHOICES
 
 Handler = Callable[[Context, argparse.Namespace], int]
@@ -45,6 +46,7 @@ class Arg:
     nargs: str | None = None
     metavar: str | None = None
     switch: bool = False  # an on/off option (store_true)
+    repeat: bool = False  # may be given several times: a list of the values ([] if none)
     exclusive: str | None = None  # arguments with the same name here exclude each other
 
 
@@ -76,7 +78,38 @@ def _wait(whom: str) -> Arg:
 _JSON = Arg("--json", switch=True)
 _MODEL = Arg("--model", help="model name (default: the configured or only one)")
 _DEVICE = Arg("--device", choices=DEVICE_CHOICES, help="execution device")
-_RESULTS = Arg("-n", type=_positive, default=20, help="number of results")
+_RESULTS = Arg(
+    "-n", type=_positive, help="number of results (default: 20; with --best: every best match)"
+)
+_BEST = Arg("--best", switch=True, help="only the best matches")
+
+# What `search` and `similar` both take: which photos may be found, and in what order. Dates
+# stay strings here: the core's parse_date gives the message that names the format.
+_FILTERS: tuple[Arg, ...] = (
+    Arg(
+        "--folder",
+        repeat=True,
+        metavar="DIR",
+        help="only photos under this folder (repeat for several)",
+    ),
+    Arg("--after", metavar="YYYY-MM-DD", help="taken on or after this day"),
+    Arg("--before", metavar="YYYY-MM-DD", help="taken on or before this day"),
+    Arg("--type", choices=PHOTO_TYPES, repeat=True, help="file type (repeat for several)"),
+    Arg("--orientation", choices=ORIENTATIONS),
+    Arg(
+        "--min-size",
+        type=_positive,
+        metavar="PIXELS",
+        help="the shorter side is at least this many pixels",
+    ),
+    Arg(
+        "--sort",
+        choices=SORTS,
+        default="relevance",
+        help="relevance (default; newest first without a query), date (newest first), "
+        "date-asc or name; the best matches stay first",
+    ),
+)
 
 COMMANDS: tuple[Command, ...] = (
     Command(
@@ -134,25 +167,41 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "search",
-        "find photos by text",
+        "find photos by text, by image, or by filters alone",
         commands.cmd_search,
         (
-            Arg("text"),
+            Arg(
+                "query",
+                nargs="?",
+                default="",
+                metavar="QUERY",
+                help='terms joined by " + " and " - ", with optional weights ("2:dog") and '
+                "quotes; a path is an image term (none: browse by filters)",
+            ),
+            Arg("--image", repeat=True, metavar="FILE", help="add an image term (repeatable)"),
+            *_FILTERS,
+            _BEST,
+            _RESULTS,
             _MODEL,
             _DEVICE,
-            _RESULTS,
             _JSON,
         ),
+        description="QUERY is in the query language, e.g. 'beach + sunset - people' or "
+        "'\"2:golden retriever\" + ./pool.jpg'. The best matches come first (a cut that "
+        "adapts to the query and the model), then the rest. Filters combine with any query, "
+        "or browse without one.",
     ),
     Command(
         "similar",
-        "find photos like one photo",
+        "find photos like one photo (of the library or any image file)",
         commands.cmd_similar,
         (
             Arg("file"),
+            *_FILTERS,
+            _BEST,
+            _RESULTS,
             _MODEL,
             _DEVICE,
-            _RESULTS,
             _JSON,
         ),
     ),
@@ -276,8 +325,9 @@ def _add_argument(parser: argparse.ArgumentParser, arg: Arg, groups: dict[str, T
         return
     target.add_argument(
         *flags,
+        action="append" if arg.repeat else "store",
         type=arg.type,
-        default=arg.default,
+        default=[] if arg.repeat else arg.default,
         choices=arg.choices,
         nargs=arg.nargs,
         metavar=arg.metavar,
