@@ -18,7 +18,18 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from gallery.bench.photos import ensure_photos
-from gallery.bench.search import EF_LADDER, exact_top, queries, vectors
+from gallery.bench.search import (
+    EF_LADDER,
+    FILTER_SHARES,
+    FOLDERS,
+    STRATEGY_KS,
+    exact_top,
+    folder_filter,
+    photo_folder,
+    queries,
+    stored,
+    vectors,
+)
 from gallery.bench.vit import ARCHS, VitSpec, bench_facts, build_bench_model, count_macs
 from gallery.bench.vit import vision_model as vit_vision_model
 from gallery.library import indexer
@@ -207,7 +218,14 @@ def test_generated_vectors_and_exact_search() -> None:
     top = exact_top(500, 32, "clustered", probes, 10)
     expected = np.argsort(-(probes @ first.T), axis=1)[:, :10] + 1
     assert [set(row) for row in top] == [set(row) for row in expected]
-    assert len(set(queries(300))) == 300
+    assert len(set(queries(300))) == 300 and queries(900)[:300] == queries(300)
+    assert np.array_equal(stored(500, 32, "clustered", [0, 7, 499]), first[[0, 7, 499]])
+    in_two = np.flatnonzero(np.arange(500) % FOLDERS < 2)  # the first two folders' photos
+    top = exact_top(500, 32, "clustered", probes, 3, folders=2)
+    expected = in_two[np.argsort(-(probes @ first[in_two].T), axis=1)[:, :3]] + 1
+    assert [set(row) for row in top] == [set(row) for row in expected]
+    assert folder_filter(0.01) == (photo_folder(0),) == ("/bench/photos/f000",)
+    assert folder_filter(0.5)[-1] == photo_folder(49) == photo_folder(149)
 
 
 def test_bench_json_reports_every_figure(
@@ -253,4 +271,14 @@ def test_bench_json_reports_every_figure(
     assert 0.0 <= row["recall_at_10"] <= 1.0 and 0.0 <= row["least_ef"]["recall_at_10"] <= 1.0
     assert 0 < row["search"]["p50_ms"] <= row["search"]["p95_ms"]
     assert row["first_query_seconds"] > 0 and row["build"]["index_build_seconds"] >= 0
+    assert [f["share"] for f in row["filtered"]] == list(FILTER_SHARES)
+    for filtered in row["filtered"]:
+        assert filtered["allowed"] == round(300 * filtered["share"])
+        assert filtered["folders"] == round(FOLDERS * filtered["share"])
+        for figures in ("search", "search_filter_changed", "sql"):
+            assert 0 < filtered[figures]["p50_ms"] <= filtered[figures]["p95_ms"]
+        assert 0.0 <= filtered["recall_at_10"] <= 1.0 and filtered["first_query_seconds"] > 0
+        assert set(filtered["strategy"]) == {str(k) for k in STRATEGY_KS}
+        forced = {(f["k"], f["strategy"]) for f in filtered["strategies"]}
+        assert forced == {(k, s) for k in STRATEGY_KS for s in ("exact", "overfetch", "filtered")}
     assert not (tmp_path / "lumen-home" / "data" / "library.sqlite3").exists()

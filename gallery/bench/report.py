@@ -80,4 +80,33 @@ def search_lines(result: dict[str, Any]) -> list[str]:
             f"{row['memory']['rss_after_queries_mb'] or 0:.0f} MB; built in "
             f"{build['sqlite_build_seconds'] + build['index_build_seconds']:.0f} s"
         )
+        lines.extend(_filtered_lines(row.get("filtered", [])))
+    return lines
+
+
+def _ms(figures: dict[str, float]) -> str:
+    return f"p50 {figures['p50_ms']:.1f} / p95 {figures['p95_ms']:.1f} ms"
+
+
+def _filtered_lines(rows: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for row in rows:
+        strategy = ", ".join(f"{plan} at k={k}" for k, plan in row["strategy"].items())
+        lines += [
+            f"    {100 * row['share']:g} % filter ({row['folders']} folders, "
+            f"{row['allowed']:,} photos): {_ms(row['search'])} with the filter kept, "
+            f"{_ms(row['search_filter_changed'])} changed every query; SQL alone "
+            f"{_ms(row['sql'])}; first query {1000 * row['first_query_seconds']:.0f} ms; "
+            f"recall@10 {row['recall_at_10']:.3f}; strategy {strategy}",
+        ]
+        for forced in row["strategies"]:
+            name = f"      forced {forced['strategy']:<9} k={forced['k']:<4}"
+            if "skipped" in forced:
+                lines.append(f"{name} not run ({forced['skipped']})")
+                continue
+            copy = forced.get("copy_seconds")
+            copied = f", first query (copies the vectors) {1000 * copy:.0f} ms" if copy else ""
+            lines.append(
+                f"{name} knn {_ms(forced)}, recall@10 {forced['recall_at_10']:.3f}{copied}"
+            )
     return lines

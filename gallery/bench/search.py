@@ -28,10 +28,12 @@ import numpy as np
 import numpy.typing as npt
 
 from gallery.bench.machine import rss_mb
+from gallery.library.filters import Filters
 from gallery.library.library import Library
+from gallery.library.query import ImagePaths, Query, Term, parse_query
 from gallery.library.search import Searcher
 from gallery.library.store import Decoded, ScannedFile
-from gallery.library.vectors import search_ef
+from gallery.library.vectors import Strategy, VectorIndex, search_ef
 from gallery.ml.encoder import ClipModel
 from gallery.paths import AppPaths
 
@@ -41,6 +43,16 @@ SIZES = (10_000, 100_000, 1_000_000)
 EF_LADDER = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
 RECALL_TARGET = 0.98
 QUERIES = 300
+FILTER_SHARES = (0.01, 0.5)  # a selective filter (one folder) and a broad one (50 folders)
+# Each strategy forced, for the record of the choice, at the page size and at the candidate
+# pool `Searcher.find` asks the index for (200); on 30 probes, the least a p95 needs.
+STRATEGY_KS = (20, 200)
+STRATEGY_PROBES = 30
+# Forced strategies that would copy or fetch more vectors than this per query are not run
+# (the exact scan of a 50 % filter at 1M: 500,000 vectors out of hnswlib, seconds a query).
+STRATEGY_MAX_VECTORS = 20_000
+_OVERFETCH_FACTOR = 4  # vectors.py's: the over-fetch asks for 4 k / share
+CHANGED_QUERIES = 50  # queries with a new filter each
 _CHUNK = 20_000
 _SUBSPACE = 64
 _CENTRES = 2_000
@@ -58,7 +70,8 @@ _PLACES = "beach snow city street forest river lake mountain kitchen party night
 
 
 def queries(count: int = QUERIES) -> list[str]:
-    """Distinct, ordinary queries ("a red dog on the beach"), in a fixed order."""
+    """Distinct, ordinary queries ("a red dog on the beach"), in a fixed order (a longer
+    list starts with a shorter one)."""
     texts = [
         f"a {adjective} {thing} {where} the {place}"
         for place in _PLACES.split()
@@ -102,14 +115,19 @@ def vectors(n: int, dim: int, kind: Vectors, seed: int) -> Iterator[FloatArray]:
         yield chunk
 
 
-def exact_top(n: int, dim: int, kind: Vectors, probes: FloatArray, k: int) -> npt.NDArray[np.int64]:
-    """Labels (file ids, from 1) of the exact top `k` of each probe, by brute force."""
+def exact_top(
+    n: int, dim: int, kind: Vectors, probes: FloatArray, k: int, folders: int = FOLDERS
+) -> npt.NDArray[np.int64]:
+    """Labels (file ids, from 1) of the exact top `k` of each probe, by brute force, among
+    the photos of the library's first `folders` folders (all of them by default)."""
     best_scores = np.full((len(probes), k), -np.inf, dtype=np.float32)
     best_ids = np.zeros((len(probes), k), dtype=np.int64)
     offset = 0
     for chunk in vectors(n, dim, kind, seed=0):
         scores = probes @ chunk.T
-        ids = np.broadcast_to(np.arange(offset, offset + len(chunk)) + 1, scores.shape)
+        numbers = np.arange(offset, offset + len(chunk))
+        scores[:, numbers % FOLDERS >= folders] = -np.inf
+        ids = np.broadcast_to(numbers + 1, scores.shape)
         all_scores = np.concatenate([best_scores, scores], axis=1)
         all_ids = np.concatenate([best_ids, ids], axis=1)
         top = np.argpartition(-all_scores, k - 1, axis=1)[:, :k]
@@ -117,6 +135,18 @@ def exact_top(n: int, dim: int, kind: Vectors, probes: FloatArray, k: int) -> np
         best_ids = np.take_along_axis(all_ids, top, axis=1)
         offset += len(chunk)
     return best_ids
+
+
+def stored(n: int, dim: int, kind: Vectors, numbers: Sequence[int]) -> FloatArray:
+    """The vectors of the bench library's photos `numbers` (file id = number + 1)."""
+    wanted = np.asarray(numbers)
+    found = np.zeros((len(wanted), dim), dtype=np.float32)
+    offset = 0
+    for chunk in vectors(n, dim, kind, seed=0):
+        inside = (wanted >= offset) & (wanted < offset + len(chunk))
+        found[inside] = chunk[wanted[inside] - offset]
+        offset += len(chunk)
+    return found
 
 
 def _paths(folder: Path) -> AppPaths:
@@ -220,7 +250,8 @@ def bench_size(
         index.ef = None  # the app's breadth for this size, as every search below uses
         recall, knn = _recall(index.query, probes, exact)
         searcher = Searcher(library, model)
-        texts = queries(query_count + 1)
+        every_text = queries((len(FILTER_SHARES) + 1) * (query_count + 1))  # distinct per part
+        texts = every_text[: query_count + 1]
         started = time.perf_counter()
         searcher.search(texts[0], k)
         first = time.perf_counter() - started
@@ -229,6 +260,13 @@ def bench_size(
             started = time.perf_counter()
             searcher.search(text, k)
             latencies.append(time.perf_counter() - started)
+        filtered = []
+        for number, share in enumerate(FILTER_SHARES, start=1):
+            announce(f"{n:,} vectors: queries with a {100 * share:g} % folder filter")
+            span = slice(number * (query_count + 1), (number + 1) * (query_count + 1))
+            filtered.append(
+                _filtered(searcher, index, share, every_text[span], probes, (n, dim, kind), k)
+            )
         rss_after = rss_mb()
     text_only = []
     for text in texts[1:]:
@@ -246,6 +284,7 @@ def bench_size(
         "text_only": _percentiles(text_only),
         "knn_only": _percentiles(knn),
         "first_query_seconds": first,
+        "filtered": filtered,
         "open_seconds": open_seconds,
         "build": built,
         "memory": {
@@ -254,6 +293,103 @@ def bench_size(
             "rss_after_queries_mb": rss_after,
         },
     }
+
+
+def _filtered(
+    searcher: Searcher,
+    index: VectorIndex,
+    share: float,
+    texts: Sequence[str],
+    probes: FloatArray,
+    library: tuple[int, int, Vectors],
+    k: int,
+) -> dict[str, Any]:
+    """Filtered search at one selectivity: text queries end to end with the filter kept (as a
+    person types with a filter set) and changed before every query (its SQL and the vectors
+    it copies paid each time), the SQL alone, recall@10 through `Searcher.find` (a library
+    photo outside the filter as the query, against the exact filtered answer), and every
+    strategy forced at `STRATEGY_KS`."""
+    n, dim, kind = library
+    store = searcher.library.store
+    folders = folder_filter(share)
+    filters = Filters(folders=folders)
+    sql = []
+    for _ in range(5):
+        started = time.perf_counter()
+        allowed = frozenset(store.photo_ids(filters))
+        sql.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    searcher.find(parse_query(texts[0]), filters, limit=k)
+    first = time.perf_counter() - started
+    kept = []
+    for text in texts[1:]:
+        started = time.perf_counter()
+        searcher.find(parse_query(text), filters, limit=k)
+        kept.append(time.perf_counter() - started)
+    changed = []
+    for shift, text in enumerate(texts[1 : CHANGED_QUERIES + 1], start=1):
+        moved = Filters(folders=tuple(photo_folder(i + shift) for i in range(len(folders))))
+        started = time.perf_counter()
+        searcher.find(parse_query(text), moved, limit=k)
+        changed.append(time.perf_counter() - started)
+    # Recall through the app: query photos from the last folder, outside every filter here
+    numbers = [FOLDERS - 1 + FOLDERS * i for i in range(min(len(probes), n // FOLDERS))]
+    truth = exact_top(n, dim, kind, stored(n, dim, kind, numbers), 10, len(folders))
+    hits = 0
+    for number, expected in zip(numbers, truth, strict=True):
+        path = f"{photo_folder(number)}/{number:07d}.jpg"
+        query = Query((Term(1.0, image=ImagePaths((path,), path)),), path)
+        found = searcher.find(query, filters, limit=10).hits
+        hits += len({hit.file_id for hit in found} & set(expected.tolist()))
+    return {
+        "share": share,
+        "folders": len(folders),
+        "allowed": len(allowed),
+        "sql": _percentiles(sql),
+        "first_query_seconds": first,
+        "search": _percentiles(kept),
+        "search_filter_changed": _percentiles(changed),
+        "recall_at_10": hits / truth.size if truth.size else 1.0,
+        "strategy": {str(size): index.plan(size, allowed) for size in STRATEGY_KS},
+        "strategies": _strategies(index, allowed, probes, library, len(folders)),
+    }
+
+
+def _strategies(
+    index: VectorIndex,
+    allowed: frozenset[int],
+    probes: FloatArray,
+    library: tuple[int, int, Vectors],
+    folders: int,
+) -> list[dict[str, Any]]:
+    """Each filtered strategy forced: knn-only p50/p95 and recall@10 per k, and for the exact
+    scan the first query's copy of the allowed vectors out of hnswlib on its own."""
+    n, dim, kind = library
+    sample = probes[:STRATEGY_PROBES]
+    truth = exact_top(n, dim, kind, sample, 10, folders)
+    share = len(allowed) / max(len(index), 1)
+    rows: list[dict[str, Any]] = []
+    strategies: tuple[Strategy, ...] = ("exact", "overfetch", "filtered")
+    for size in STRATEGY_KS:
+        for strategy in strategies:
+            row: dict[str, Any] = {"k": size, "strategy": strategy}
+            fetched = len(allowed) if strategy == "exact" else _OVERFETCH_FACTOR * size / share
+            if strategy != "filtered" and fetched > STRATEGY_MAX_VECTORS:
+                rows.append(row | {"skipped": f"{fetched:,.0f} vectors a query"})
+                continue
+            fresh = allowed | {-size}  # the same photos (-k is no label), a set not yet copied
+            if strategy == "exact":
+                started = time.perf_counter()
+                index.query(sample[0], size, fresh, strategy="exact")
+                row["copy_seconds"] = time.perf_counter() - started
+            seconds, hits = [], 0
+            for probe, expected in zip(sample, truth, strict=True):
+                started = time.perf_counter()
+                found = index.query(probe, size, fresh, strategy=strategy)
+                seconds.append(time.perf_counter() - started)
+                hits += len({label for label, _ in found[:10]} & set(expected.tolist()))
+            rows.append(row | _percentiles(seconds) | {"recall_at_10": hits / truth.size})
+    return rows
 
 
 def _recall(
