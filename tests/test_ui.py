@@ -205,8 +205,11 @@ def test_drop_a_folder_and_navigate_results(
     window.dropEvent(drop)
     _indexed(qtbot, window, len(COLOUR_NAMES))
     yellow = str((photos / "yellow.jpg").resolve())
-    window.find_similar(yellow)
-    qtbot.waitUntil(lambda: window.photo_model.rowCount() == 5, timeout=10_000)
+    window.find_similar([yellow])
+    model = window.photo_model
+    qtbot.waitUntil(
+        lambda: len(model.items) == 5 and model.items[0].score is not None, timeout=10_000
+    )
     assert yellow not in [item.row.path for item in window.photo_model.items]
     viewer = window.open_viewer(0)
     qtbot.waitUntil(
@@ -361,6 +364,6 @@ def _index_search_and_open_dialogs(qtbot: QtBot, window: MainWindow, photos: Pat
     window.add_folders([photos])
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=60_000)
     window.search.setText("red")
-    qtbot.waitUntil(lambda: "results for red" in window.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "for “red”" in window.status.text(), timeout=10_000)
     window.models.show_models().close()
     window.help.show_diagnostics().close()

@@ -96,17 +96,19 @@ def test_several_models_and_none_chosen_says_where_to_choose(
     assert_no_command_line(window.help.diagnostics_text().split("paths:")[0])
 
 
-def test_similar_to_a_photo_not_indexed_says_how_to_index_it(
+def test_an_image_that_cannot_be_read_is_named_under_the_search_box(
     qtbot: QtBot, colour_paths: AppPaths, tmp_path: Path,
     open_window: Callable[..., MainWindow],
 ) -> None:
     window = open_window(colour_paths)
     qtbot.waitUntil(lambda: window.report is not None, timeout=10_000)
-    photo = _photos(tmp_path / "new") / "red.jpg"
-    window.find_similar(str(photo))
-    qtbot.waitUntil(lambda: "File > Add Folder…" in window.status.text(), timeout=5_000)
-    assert "is not indexed" in window.status.text()
-    assert_no_command_line(window.status.text())
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a photo")
+    window.find_similar([str(broken)])
+    message = window.search_message
+    qtbot.waitUntil(lambda: message.isVisible(), timeout=5_000)
+    assert "broken.jpg" in message.text()
+    assert_no_command_line(message.text())
 
 
 def test_indexing_while_another_app_indexes_offers_a_rescan(

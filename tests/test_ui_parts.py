@@ -233,5 +233,5 @@ def test_the_status_line_lets_indexing_speak_over_the_grid(qtbot: QtBot) -> None
     assert status.text() == "Indexing done: 20 photos added, 1 could not be read."
     status.on_answer(Answer(3, [], ""))
     assert status.text() == "0 photos — Indexing done: 20 photos added, 1 could not be read."
-    status.on_answer(Answer(4, [], "red"))
-    assert status.text() == "0 results for red"
+    status.on_answer(Answer(4, [], "red", ranked=True))
+    assert status.text() == "0 best matches for “red”"

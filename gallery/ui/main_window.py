@@ -1,5 +1,6 @@
-"""The main window: lays out the search box, the photo grid and the status bar, builds the
-menus, and wires the parts that do the work (search, indexing, folders, models, help)."""
+"""The main window: lays out the search box, the filter bar, the message under them, the photo
+grid and the status bar, builds the menus, and wires the parts that do the work (search,
+indexing, folders, models, help)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from gallery import APP_NAME
 from gallery.errors import Action, GalleryError, Remedy
+from gallery.library.filters import NoPhotosMatch
 from gallery.library.library import Library
+from gallery.library.query import ImagePaths, QueryError
 from gallery.ml.encoder import ClipModel
 from gallery.ml.providers import DeviceReport
 from gallery.ml.registry import SOURCE_MODELS_DIR, ModelRegistry
 from gallery.paths import AppPaths
 from gallery.settings import Settings
 from gallery.ui.context import AppContext
+from gallery.ui.filter_bar import FilterBar
 from gallery.ui.folder_actions import FolderActions, dropped_folders
 from gallery.ui.grid import PhotoGrid
 from gallery.ui.help_actions import HelpActions
@@ -30,6 +34,7 @@ from gallery.ui.model_host import ModelHost
 from gallery.ui.photo_model import PhotoListModel
 from gallery.ui.search_box import SearchBox
 from gallery.ui.search_controller import Answer, SearchController
+from gallery.ui.search_message import SearchMessage
 from gallery.ui.statusbar.device import DeviceButton
 from gallery.ui.statusbar.message import StatusMessage
 from gallery.ui.statusbar.progress import IndexingProgress
@@ -102,15 +107,21 @@ class MainWindow(QMainWindow):
 
     # layout -----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
+        """The search box, the filter bar right below it, the message about a query that got
+        no answer (hidden until there is one), then the grid."""
         self.search = SearchBox()
+        self.search.set_recent(self.settings.recent_searches)
+        self.filter_bar = FilterBar()
+        self.filter_bar.set_folders(self.library.store.roots())
+        self.search_message = SearchMessage()
         self.loader = ImageLoader()
         self.photo_model = PhotoListModel(self.paths.thumbnails, self.loader)
         self.grid = PhotoGrid(self.photo_model)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.grid)
+        for widget in (self.search, self.filter_bar, self.search_message, self.grid):
+            layout.addWidget(widget)
         self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
@@ -172,10 +183,16 @@ class MainWindow(QMainWindow):
     # wiring ------------------------------------------------------------------------------
     def _wire(self) -> None:
         search, status, indexer, progress = self.searching, self.status, self.indexer, self.progress
-        self.search.textChanged.connect(search.set_text)
-        self.search.cleared.connect(search.run_now)
+        box = self.search
+        box.textChanged.connect(self._query_changed)
+        box.cleared.connect(search.run_now)
+        box.returnPressed.connect(self._query_entered)
+        box.recent_selected.connect(search.run_now)
+        box.recent_changed.connect(self._recent_changed)
+        self.filter_bar.changed.connect(self._filters_changed)
         search.answered.connect(self._show_answer)
-        search.failed.connect(status.on_error)
+        search.failed.connect(self._search_failed)
+        search.settled.connect(box.remember)
         search.device_ready.connect(self.host.on_device_ready)
         search.device_ready.connect(self.device_button.on_device_ready)
         self.host.changed.connect(self._model_changed)
@@ -187,7 +204,7 @@ class MainWindow(QMainWindow):
         progress.pause_clicked.connect(indexer.toggle_pause)
         progress.cancel_clicked.connect(self.cancel_indexing)
         for signal, slots in (
-            (indexer.started, (progress.on_started, status.on_index_started)),
+            (indexer.started, (progress.on_started, status.on_index_started, self._roots_changed)),
             (indexer.progress, (progress.on_progress, status.on_index_progress)),
             (indexer.paused_changed, (progress.on_paused, status.on_paused)),
             (indexer.finished, (status.on_index_finished,)),
@@ -195,7 +212,7 @@ class MainWindow(QMainWindow):
             (indexer.idle, (progress.on_stopped, search.run_now)),
             (indexer.refresh_due, (self._refresh_while_indexing,)),
             (self.folders.message, (status.say,)),
-            (self.folders.library_changed, (search.run_now,)),
+            (self.folders.library_changed, (search.run_now, self._roots_changed)),
             (self.models.message, (status.say,)),
             (self.models.index_requested, (self.folders.rescan,)),
             (self.models.failed, (self.show_error,)),
@@ -210,12 +227,47 @@ class MainWindow(QMainWindow):
         self.status.on_model_problem(self.host.problem)  # e.g. several models, none chosen
         self.searching.run_now()
 
+    @Slot(str)
+    def _query_changed(self, text: str) -> None:
+        self.searching.set_text(text, self.search.attachments())
+
+    @Slot()
+    def _query_entered(self) -> None:
+        self.searching.run_now()
+        self.search.remember(self.search.text())
+
+    @Slot()
+    def _filters_changed(self) -> None:
+        self.searching.set_filters(self.filter_bar.filters(), self.filter_bar.sort())
+
+    @Slot()
+    def _roots_changed(self) -> None:
+        self.filter_bar.set_folders(self.library.store.roots())
+
+    @Slot(list)
+    def _recent_changed(self, texts: list[str]) -> None:
+        self.settings.recent_searches = texts
+        self.settings.save(self.paths.settings_file)
+
     @Slot(object)
     def _show_answer(self, answer: Answer) -> None:
-        self.photo_model.set_items(answer.items)
+        self.photo_model.set_items(answer.items, answer.best_count)
         if answer.ranked:
             self.grid.scrollToTop()
+        self.search_message.on_answer()
         self.status.on_answer(answer)
+
+    @Slot(object)
+    def _search_failed(self, error: GalleryError) -> None:
+        """What is wrong with the query or the filters shows under the search box (the grid
+        keeps the last answer while the person fixes a typo); anything else in the status."""
+        if isinstance(error, NoPhotosMatch):
+            self.photo_model.set_items([])
+            self.status.on_nothing_matched(error)
+        elif not isinstance(error, QueryError):
+            self.status.on_error(error)
+            return
+        self.search_message.on_error(error)
 
     @Slot(object)
     def _indexing_failed(self, error: GalleryError) -> None:
@@ -239,19 +291,28 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def clear_search(self) -> None:
+        """Every photo: no query, no filters (the sort stays)."""
         self.search.clear()
+        self.filter_bar.clear_filters()
         self.searching.run_now()
 
-    def open_viewer(self, row: int) -> PhotoViewer:
-        viewer = PhotoViewer([item.row.path for item in self.photo_model.items], row, self)
+    def open_viewer(self, photo: int) -> PhotoViewer:
+        """The viewer over the grid's photos, at photo number `photo`; opening a result makes
+        its query a recent search."""
+        viewer = PhotoViewer([item.row.path for item in self.photo_model.items], photo, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
+        self.search.remember(self.search.text())
         return viewer
 
-    def find_similar(self, path: str) -> None:
-        label = self.tr("Similar to {name}").format(name=Path(path).name)
-        self.search.show_label(label)
-        self.searching.similar(path, label)
+    @Slot(list)
+    def find_similar(self, paths: list[str]) -> None:
+        """The query becomes these photos (one: Find Similar; several: More Like These, their
+        mean), answered at once; the photos themselves are left out of the answer."""
+        count = len(paths)
+        label = Path(paths[0]).name if count == 1 else self.tr("%Ln photos", "", count)
+        self.search.set_image_query(ImagePaths(tuple(paths), label))
+        self.searching.run_now()
 
     # drag and drop, closing -----------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

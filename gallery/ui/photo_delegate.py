@@ -1,7 +1,11 @@
-"""Paints a grid cell: the thumbnail centred in a square of the icon size, the name below.
+"""Paints a grid cell: the thumbnail centred in a square of the icon size, the name below; or a
+cell of the divider row between the best matches and the rest.
 
 One fixed cell size for every photo, whatever its aspect ratio, so uniform item sizes hold and
-a 100,000-photo grid lays out without measuring each item.
+a 100,000-photo grid lays out without measuring each item. The divider row is several cells:
+each paints the whole row's picture (the text at the row's start, a line to its end) clipped to
+its own grid cell, so text longer than one cell and the line run on across the row, and a cell
+repainted on its own still matches its neighbours.
 """
 
 from __future__ import annotations
@@ -9,8 +13,10 @@ from __future__ import annotations
 from typing import cast
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter
+from PySide6.QtGui import QIcon, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from gallery.ui.photo_model import DIVIDER_ROLE, PATH_ROLE, divider_text
 
 TEXT_HEIGHT = 22
 PADDING = 6
@@ -22,8 +28,11 @@ class PhotoDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)  # the view is reached as the parent: no reference cycle
 
+    def _view(self) -> QListView:
+        return cast(QListView, self.parent())
+
     def _icon_side(self) -> int:
-        return cast(QListView, self.parent()).iconSize().width()
+        return self._view().iconSize().width()
 
     def cell_size(self) -> QSize:
         side = self._icon_side()
@@ -33,6 +42,13 @@ class PhotoDelegate(QStyledItemDelegate):
         return self.cell_size()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        column = index.data(DIVIDER_ROLE)
+        if column is not None:
+            self._paint_divider(painter, option.rect, int(column))
+        elif index.data(PATH_ROLE) is not None:  # else a blank cell: nothing to paint
+            self._paint_photo(painter, option, index)
+
+    def _paint_photo(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         rect: QRect = option.rect
         state = option.state
         palette = option.palette
@@ -54,4 +70,33 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, elided
         )
+        painter.restore()
+
+    def _paint_divider(self, painter: QPainter, rect: QRect, column: int) -> None:
+        """This cell's part of the divider row: "More results", then a line to the row's end
+        (the last column's edge, where the photos end too)."""
+        view = self._view()
+        grid = view.gridSize()
+        # The item sits centred in its grid cell; the grid cells tile the row without gaps.
+        left = rect.x() - (grid.width() - rect.width()) // 2
+        cell = QRect(left, rect.y(), grid.width(), rect.height())
+        row_left = cell.x() - column * grid.width()
+        middle = cell.y() + cell.height() // 2
+        text = divider_text()
+        metrics = painter.fontMetrics()
+        text_width = metrics.horizontalAdvance(text)
+        colour = view.palette().placeholderText().color()
+        painter.save()
+        painter.setClipRect(cell)
+        painter.setPen(colour)
+        text_left = row_left + PADDING
+        painter.drawText(
+            QRect(text_left, middle - metrics.height(), text_width, 2 * metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            text,
+        )
+        painter.setPen(QPen(colour, 1))
+        line_left = max(cell.x(), text_left + text_width + PADDING)
+        if line_left < cell.right():
+            painter.drawLine(line_left, middle, cell.right(), middle)
         painter.restore()

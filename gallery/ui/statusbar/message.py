@@ -7,7 +7,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gallery import formatting
-from gallery.errors import GalleryError
+from gallery.errors import GalleryError, UserError
 from gallery.library.indexer import IndexProgress, IndexSummary
 from gallery.ui.i18n import number, translated
 from gallery.ui.messages import error_text
@@ -69,14 +69,34 @@ class StatusMessage(QLabel):
     def on_answer(self, answer: Answer) -> None:
         count = len(answer.items)
         if answer.ranked:
-            results = self.tr("%Ln results for {query}", "", count)
-            self._show(results.format(query=answer.query))
+            self._show(self.ranked_text(answer))
             return
-        photos = self.tr("%Ln photos", "", count)
+        if answer.filtered:
+            photos = self.tr("%Ln photos match the filters", "", count)
+        else:
+            photos = self.tr("%Ln photos", "", count)
         note = self._problem or self._note
         if note:
             photos = self.tr("{photos} — {note}").format(photos=photos, note=note)
         self._show(photos)
+
+    def ranked_text(self, answer: Answer) -> str:
+        """How many photos answer the query closely, and whether more follow below them."""
+        best, query = answer.best_count, answer.query
+        if answer.no_close_match:
+            text = self.tr("No close match for “{query}” — showing the nearest photos")
+        elif answer.more_best:
+            text = self.tr("More than %Ln best matches for “{query}”", "", best)
+        elif best < len(answer.items):
+            text = self.tr("%Ln best matches for “{query}” — more below", "", best)
+        else:
+            text = self.tr("%Ln best matches for “{query}”", "", best)
+        return text.format(query=query)
+
+    @Slot(object)
+    def on_nothing_matched(self, error: UserError) -> None:
+        """The filters let no photo through (the message under the search box says more)."""
+        self._show(translated(error.message))
 
     def on_model_problem(self, error: GalleryError | None) -> None:
         self._problem = error_text(error) if error is not None else ""
