@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -149,7 +149,8 @@ def stored(n: int, dim: int, kind: Vectors, numbers: Sequence[int]) -> FloatArra
     return found
 
 
-def _paths(folder: Path) -> AppPaths:
+def library_paths(folder: Path) -> AppPaths:
+    """Where a bench library built in `folder` keeps its data."""
     return AppPaths(folder / "data", folder / "cache", folder / "config", folder / "log")
 
 
@@ -170,23 +171,41 @@ def ensure_library(
 
     Returns how long SQLite and the index took to build when this call built them.
     """
+    spec = {"model": model_name, "layout": _LAYOUT, "vectors": n, "kind": kind}
+    paths = [f"{photo_folder(i)}/{i:07d}.jpg" for i in range(n)]
+    return cached_library(folder, spec, (_ROOT, dim), paths, lambda: vectors(n, dim, kind, 0))
+
+
+def cached_library(
+    folder: Path,
+    spec: dict[str, Any],
+    root: tuple[str, int],
+    paths: Sequence[str],
+    chunks: Callable[[], Iterable[FloatArray]],
+) -> dict[str, Any]:
+    """A library in `folder` whose photos `paths` (under the root folder `root[0]`) have the
+    vectors `chunks()` yields, in order, of dimension `root[1]` for the model `spec["model"]`,
+    and the model's saved index. Built once; a cache made for another `spec` is rebuilt.
+
+    Returns `spec` with how long SQLite and the index took to build (when they were built).
+    """
     marker = folder / _MARKER
     if marker.is_file():
         built: dict[str, Any] = json.loads(marker.read_text(encoding="utf-8"))
-        if built.get("model") == model_name and built.get("layout") == _LAYOUT:
+        if all(built.get(key) == value for key, value in spec.items()):
             return built
         marker.unlink()
     shutil.rmtree(folder / "data", ignore_errors=True)  # another layout's (or a half) build
     folder.mkdir(parents=True, exist_ok=True)
-    with Library(_paths(folder).ensure()) as library:
+    model_name, (root_path, dim) = spec["model"], root
+    with Library(library_paths(folder).ensure()) as library:
         store = library.store
         started = time.perf_counter()
-        root = store.add_root(_ROOT)
-        files = [ScannedFile(f"{photo_folder(i)}/{i:07d}.jpg", 3_800_000, 0) for i in range(n)]
-        store.apply_scan(root, files)
+        root_id = store.add_root(root_path)
+        store.apply_scan(root_id, [ScannedFile(path, 3_800_000, 0) for path in paths])
         model_id = store.model_id(model_name, dim)
         offset = 1  # AUTOINCREMENT ids of a fresh library
-        for chunk in vectors(n, dim, kind, seed=0):
+        for chunk in chunks():
             ids = list(range(offset, offset + len(chunk)))
             metas = [Decoded(i, 4000, 3000, None) for i in ids]
             store.commit_batch(model_id, metas, ids, chunk, [])
@@ -196,14 +215,7 @@ def ensure_library(
         index = library.vector_index(model_name, dim)  # rebuilt from SQLite, as the app would
         index_seconds = time.perf_counter() - started
         index.save()
-    built = {
-        "model": model_name,
-        "layout": _LAYOUT,
-        "vectors": n,
-        "kind": kind,
-        "sqlite_build_seconds": sqlite_seconds,
-        "index_build_seconds": index_seconds,
-    }
+    built = spec | {"sqlite_build_seconds": sqlite_seconds, "index_build_seconds": index_seconds}
     marker.write_text(json.dumps(built), encoding="utf-8")
     return built
 
@@ -239,7 +251,7 @@ def bench_size(
     probes = np.concatenate(list(vectors(min(query_count, 200), dim, kind, seed=1)))
     exact = exact_top(n, dim, kind, probes, 10)
     rss_before = rss_mb()
-    with Library(_paths(folder)) as library:
+    with Library(library_paths(folder)) as library:
         started = time.perf_counter()
         index = library.vector_index(model.name, dim)
         open_seconds = time.perf_counter() - started

@@ -45,29 +45,37 @@ MIN_BACKGROUND = 8
 _FLAT = 1e-6
 
 
-def threshold(population: int) -> float:
+def threshold(population: int, margin: float = MARGIN) -> float:
     """The z a best match must reach among `population` searched photos."""
-    return math.sqrt(2 * math.log(max(population, 2))) + MARGIN
+    return math.sqrt(2 * math.log(max(population, 2))) + margin
 
 
-def best_count(scores: Sequence[float], background: FloatArray, population: int) -> int:
+def robust_z(scores: Sequence[float], background: FloatArray) -> npt.NDArray[np.float64] | None:
+    """Each score's z against the background: (score - median) / (median - 15.87th
+    percentile). None when the background is too small, or has no spread, to measure by."""
+    sample = np.asarray(background, dtype=np.float64)
+    if sample.size < MIN_BACKGROUND:
+        return None
+    values = np.asarray(scores, dtype=np.float64)
+    median = float(np.median(sample))
+    spread = median - float(np.percentile(sample, LOWER_PERCENTILE))
+    scale = max(abs(median), float(np.max(np.abs(sample))), *np.abs(values[:1]))
+    if not spread > _FLAT * scale:
+        return None
+    return (values - median) / spread
+
+
+def best_count(
+    scores: Sequence[float], background: FloatArray, population: int, *, margin: float = MARGIN
+) -> int:
     """How many leading `scores` (a query's candidates, best first) are best matches.
 
     `background`: the scores of a random sample of the searched photos; `population`: how many
-    photos were searched. 0 when nothing stands out, or the background is too small or flat.
+    photos were searched; `margin`: MARGIN unless the cut bench tries others. 0 when nothing
+    stands out, or the background is too small or flat.
     """
-    sample = np.asarray(background, dtype=np.float64)
-    if not len(scores) or sample.size < MIN_BACKGROUND:
+    z = robust_z(scores, background)
+    if z is None:
         return 0
-    median = float(np.median(sample))
-    spread = median - float(np.percentile(sample, LOWER_PERCENTILE))
-    scale = max(abs(median), float(np.max(np.abs(sample))), abs(float(scores[0])))
-    if not spread > _FLAT * scale:
-        return 0
-    cut = median + threshold(population) * spread
-    count = 0
-    for score in scores:
-        if score < cut:
-            break
-        count += 1
-    return count
+    below = np.flatnonzero(z < threshold(population, margin))
+    return int(below[0]) if below.size else len(z)
