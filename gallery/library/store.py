@@ -390,20 +390,18 @@ class Store:
     def photo_ids(self, filters: Filters) -> list[int]:
         """The decoded photos `filters` let through, in no particular order (a search's
         allowed set: one integer column, nothing per row but the list)."""
-        where, params = self._where(filters)
-        return [r[0] for r in self.db.execute(f"SELECT id FROM files WHERE {where}", params)]
+        query, params = self._select("id", filters)
+        return [r[0] for r in self.db.execute(query, params)]
 
     def photo_count(self, filters: Filters) -> int:
-        where, params = self._where(filters)
-        return int(
-            self.db.execute(f"SELECT COUNT(*) FROM files WHERE {where}", params).fetchone()[0]
-        )
+        query, params = self._select("id", filters)
+        return int(self.db.execute(f"SELECT COUNT(*) FROM ({query})", params).fetchone()[0])
 
     def browse(self, filters: Filters, sort: Sort, limit: int | None) -> list[PhotoRow]:
         """The decoded photos `filters` let through, sorted ("relevance" = newest first),
         at most `limit` (None: all)."""
-        where, params = self._where(filters)
-        query = f"SELECT {_PHOTO_COLUMNS} FROM files WHERE {where} ORDER BY {_ORDER_SQL[sort]}"
+        query, params = self._select(_PHOTO_COLUMNS, filters)
+        query = f"SELECT * FROM ({query}) ORDER BY {_ORDER_SQL[sort]}"
         if limit is not None:
             query += " LIMIT ?"
             params.append(limit)
@@ -414,9 +412,15 @@ class Store:
         move `data_version`, this connection's own changes `total_changes`."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
 
-    def _where(self, filters: Filters) -> tuple[str, list[object]]:
-        conditions, params = sql_conditions(filters)
-        return " AND ".join([_DECODED, *conditions]), params
+    def _select(self, columns: str, filters: Filters) -> tuple[str, list[object]]:
+        """SELECT `columns` of the decoded photos `filters` let through (and its parameters)."""
+        selects: list[str] = []
+        params: list[object] = []
+        for conditions, values in sql_conditions(filters):
+            where = " AND ".join([_DECODED, *conditions])
+            selects.append(f"SELECT {columns} FROM files WHERE {where}")
+            params += values
+        return " UNION ALL ".join(selects), params
 
     def path_of(self, file_id: int) -> str | None:
         row = self.db.execute("SELECT path FROM files WHERE id = ?", (file_id,)).fetchone()
