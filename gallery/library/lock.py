@@ -5,21 +5,20 @@ owner exits or is killed: a crashed indexer never leaves the library locked. The
 the owner's pid, host and task, for the message a second writer shows. Readers (searches)
 never take it to read (SQLite's WAL lets them read while the writer commits), only briefly to
 save a repaired index; a writer waits out such a brief holder instead of refusing.
+The OS lock itself is `gallery.filelock` (model installs use it too).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import socket
-import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from gallery.errors import Action, Cancelled, LibraryBusy, Remedy
+from gallery.filelock import FileLock
 from gallery.library import faults
 from gallery.text import Text, say
 
@@ -27,37 +26,6 @@ LOCK_FILE_NAME = "library.lock"
 BRIEF_WAIT_SECONDS = 60.0
 """How long a writer waits for a brief holder (an index save, a check) before refusing."""
 _POLL_SECONDS = 0.1
-
-if sys.platform == "win32":
-    import msvcrt
-
-    # Windows locks are mandatory: lock a byte far past the owner text so others can read it.
-    _WIN_LOCK_OFFSET = 1 << 30
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, _WIN_LOCK_OFFSET, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True)
@@ -82,12 +50,11 @@ class WriterLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd: int | None = None
-        self._guard = threading.Lock()
+        self._file = FileLock(path)
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._file.held
 
     def acquire(
         self, task: str, wait_seconds: float = 0.0, cancel: threading.Event | None = None
@@ -107,25 +74,19 @@ class WriterLock:
 
     def try_acquire(self, task: str, *, brief: bool = False) -> bool:
         """Take the lock if it is free; `brief` tells writers to wait for it, not refuse."""
-        with self._guard:
-            if self._fd is not None:
-                return False
-            fd = self._open()
-            if not _try_lock(fd):
-                os.close(fd)
-                return False
-            self._fd = fd
-        self._write_owner(fd, task, brief)
-        return True
+        owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time(), brief)
+        fields: dict[str, object] = asdict(owner)
+        if isinstance(task, Text):  # so a second writer can say the task in its own language
+            fields.update(task_template=task.template, task_values=task.values)
+        try:
+            return self._file.lock_if_free(fields)
+        except OSError as exc:
+            raise faults.os_error(
+                exc, self.path.parent, say("lock the library for writing")
+            ) from exc
 
     def release(self) -> None:
-        with self._guard:
-            fd, self._fd = self._fd, None
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)  # no stale owner for the next holder's first moment
-            _unlock(fd)
-            os.close(fd)
+        self._file.unlock()
 
     def _wait_for_holder(self, waited: float) -> bool:
         """Whether the holder is brief (or has not said yet what it does), within reason."""
@@ -134,32 +95,14 @@ class WriterLock:
 
     def owner(self) -> LockOwner | None:
         """Who holds it, as its owner wrote; None when unknown (or being written)."""
+        data = self._file.owner()
+        if data is None:
+            return None
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
             pid, since, brief = int(data["pid"]), float(data["since"]), bool(data["brief"])
             return LockOwner(pid, str(data["host"]), _task(data), since, brief)
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
-
-    def _open(self) -> int:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise faults.os_error(
-                exc, self.path.parent, say("lock the library for writing")
-            ) from exc
-
-    def _write_owner(self, fd: int, task: str, brief: bool) -> None:
-        owner = LockOwner(os.getpid(), socket.gethostname(), task, time.time(), brief)
-        fields: dict[str, object] = asdict(owner)
-        if isinstance(task, Text):  # so a second writer can say the task in its own language
-            fields.update(task_template=task.template, task_values=task.values)
-        data = json.dumps(fields, default=str).encode()
-        with contextlib.suppress(OSError):  # only a second writer's message depends on it
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, data)
 
     def _busy(self) -> LibraryBusy:
         owner = self.owner()
