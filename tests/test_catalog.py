@@ -1,5 +1,6 @@
-"""The model catalog (models/catalog.json): the models the issue asks for, with their facts, a
-damaged catalog refused with a clear message, and catalog facts applied to installed folders."""
+"""The model catalog (gallery/ml/catalog.json, inside the package): the models the issue asks
+for, with their facts, a damaged catalog refused with a clear message, and catalog facts applied
+to installed folders."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gallery.errors import ModelError, ModelNotFoundError
-from gallery.ml.catalog import CATALOG_PATH, load_catalog
+from gallery.ml.catalog import load_catalog, packaged_catalog
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_files import FACTS_NAME
 from gallery.ml.model_folder import read_model_folder
@@ -50,7 +51,7 @@ def test_the_catalog_holds_the_models_and_facts_we_rely_on() -> None:
 
 
 def test_a_damaged_catalog_names_the_entry(tmp_path: Path) -> None:
-    data = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    data = json.loads(packaged_catalog().read_text(encoding="utf-8"))
     data["models"][1]["layout"] = "zip"
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(data), encoding="utf-8")

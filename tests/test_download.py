@@ -20,7 +20,7 @@ import onnx
 import pytest
 
 from gallery.errors import Action, Cancelled, ModelError, Remedy
-from gallery.ml.catalog import CATALOG_PATH, load_catalog
+from gallery.ml.catalog import load_catalog, packaged_catalog
 from gallery.ml.download import (
     DiskFullError,
     HashMismatchError,
@@ -58,7 +58,7 @@ def _sha256(path: Path) -> str:
 
 def _catalog(tmp_path: Path, pins: Mapping[str, str]) -> Path:
     """A copy of the real catalog with the default model's fp32 files pinned to `pins`."""
-    data = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    data = json.loads(packaged_catalog().read_text(encoding="utf-8"))
     entry = next(m for m in data["models"] if m["name"] == "clip-vit-b-32")
     for file in entry["precisions"]["fp32"]["files"]:
         file["sha256"] = pins.get(file["path"])

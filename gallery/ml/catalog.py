@@ -1,8 +1,10 @@
 """The model catalog: which models can be downloaded, from where, and their known facts.
 
-The catalog is a data file (`models/catalog.json` of the checkout) so that adding a model or a
-pin is a data change, not a code change. A file's size and SHA-256 are optional ("where
-published"); without a pin the download checks the hub's own LFS SHA-256 instead.
+The catalog is a data file so that adding a model or a pin is a data change, not a code change.
+It ships inside the package (`gallery/ml/catalog.json`) and is read through importlib.resources,
+so a wheel, a zip import and a PyInstaller bundle find it as a checkout does. A file's size and
+SHA-256 are optional ("where published"); without a pin the download checks the hub's own LFS
+SHA-256 instead.
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Literal
 
 from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
 from gallery.text import Text, say
 
-#: `models/` of the source checkout: the catalog, and model folders dropped there by hand.
-SOURCE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-CATALOG_PATH = SOURCE_MODELS_DIR / "catalog.json"
+CATALOG_FILE = "catalog.json"
 
 #: "hf": separate onnx/vision_model*.onnx and onnx/text_model*.onnx; "hf-combined": one
 #: onnx/model*.onnx holding both towers, split at install time; "immich": visual/ + textual/.
@@ -112,6 +113,21 @@ class Catalog:
         )
 
 
+def packaged_catalog() -> Traversable:
+    """The catalog inside the package, wherever the package lives (a folder, a wheel's
+    site-packages, a zip, a PyInstaller bundle): never a path relative to a checkout."""
+    return resources.files("gallery.ml").joinpath(CATALOG_FILE)
+
+
+class _Damaged(Exception):
+    """A malformed entry; `load_catalog` turns it into a ModelError naming the file."""
+
+    def __init__(self, where: str, problem: Text) -> None:
+        super().__init__(where, problem)
+        self.where = where
+        self.problem = problem
+
+
 class _Reader:
     """Typed access to one JSON object, naming the catalog entry in every error.
 
@@ -121,25 +137,18 @@ class _Reader:
 
     def __init__(self, data: Any, where: str) -> None:
         if not isinstance(data, dict):
-            raise self._error(where, say("is not a JSON object"))
+            raise _Damaged(where, say("is not a JSON object"))
         self.data: dict[str, Any] = data
         self.where = where
-
-    @staticmethod
-    def _error(where: str, problem: Text) -> ModelError:
-        return ModelError(
-            say("The model catalog is damaged: {where} {problem}.", where=where, problem=problem),
-            say("Reinstall Lumen Gallery or fix {path}.", path=CATALOG_PATH),
-        )
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
         if key not in self.data or self.data[key] is None:
             if default is ...:
-                raise self._error(self.where, say("has no {key!r}", key=key))
+                raise _Damaged(self.where, say("has no {key!r}", key=key))
             return default
         value = self.data[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-            raise self._error(self.where, say("has a malformed {key!r}", key=key))
+            raise _Damaged(self.where, say("has a malformed {key!r}", key=key))
         return value
 
 
@@ -148,7 +157,7 @@ def _file(data: Any, where: str) -> ModelFile:
     remote = entry.get("path", str)
     sha = entry.get("sha256", str, None)
     if sha is not None and not _SHA256.match(sha):
-        raise _Reader._error(where, say("pins {file} to a malformed SHA-256", file=remote))
+        raise _Damaged(where, say("pins {file} to a malformed SHA-256", file=remote))
     return ModelFile(
         remote=remote,
         local=entry.get("local", str, remote),
@@ -160,7 +169,7 @@ def _file(data: Any, where: str) -> ModelFile:
 
 def _files(items: Any, where: str) -> tuple[ModelFile, ...]:
     if not isinstance(items, list):
-        raise _Reader._error(where, say("is not a list of files"))
+        raise _Damaged(where, say("is not a list of files"))
     return tuple(
         _file(item, say("{where}[{index}]", where=where, index=i)) for i, item in enumerate(items)
     )
@@ -172,7 +181,7 @@ def _model(data: Any, index: int) -> CatalogModel:
     entry.where = say("model {name!r}", name=name)
     layout = entry.get("layout", str)
     if layout not in _LAYOUTS:
-        raise _Reader._error(entry.where, say("has an unknown layout {layout!r}", layout=layout))
+        raise _Damaged(entry.where, say("has an unknown layout {layout!r}", layout=layout))
     pre = _Reader(entry.get("preprocessing", dict), say("{where} preprocessing", where=entry.where))
     tok = _Reader(entry.get("tokenizer", dict), say("{where} tokenizer", where=entry.where))
     precisions: dict[str, tuple[ModelFile, ...]] = {}
@@ -183,13 +192,13 @@ def _model(data: Any, index: int) -> CatalogModel:
         approx[key] = spec.get("approx_bytes", int, None)
     default_precision = entry.get("default_precision", str)
     if default_precision not in precisions:
-        raise _Reader._error(
+        raise _Damaged(
             entry.where,
             say("has no files for its default {precision!r}", precision=default_precision),
         )
     batch = entry.get("batch_sizes", dict)
     if not all(isinstance(v, int) and v > 0 for v in batch.values()):
-        raise _Reader._error(entry.where, say("has a malformed 'batch_sizes'"))
+        raise _Damaged(entry.where, say("has a malformed 'batch_sizes'"))
     return CatalogModel(
         name=name,
         title=entry.get("title", str, name),
@@ -215,21 +224,37 @@ def _model(data: Any, index: int) -> CatalogModel:
     )
 
 
-def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
-    """Read and check the catalog; a damaged file is a ModelError naming the entry."""
+def load_catalog(path: Traversable | None = None) -> Catalog:
+    """Read and check the catalog (the packaged one unless told); a damaged file is a
+    ModelError naming the entry."""
+    source = packaged_catalog() if path is None else path
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(
-            say("The model catalog {path} cannot be read: {error}.", path=path, error=str(exc)),
+            say("The model catalog {path} cannot be read: {error}.", path=source, error=str(exc)),
             say("Reinstall Lumen Gallery, or import a model folder."),
             (Remedy(Action.IMPORT_MODEL),),
         ) from exc
+    try:
+        return _catalog(raw)
+    except _Damaged as damaged:
+        raise ModelError(
+            say(
+                "The model catalog is damaged: {where} {problem}.",
+                where=damaged.where,
+                problem=damaged.problem,
+            ),
+            say("Reinstall Lumen Gallery or fix {path}.", path=source),
+        ) from None
+
+
+def _catalog(raw: Any) -> Catalog:
     top = _Reader(raw, say("the top level"))
     models = tuple(_model(item, i) for i, item in enumerate(top.get("models", list)))
     default = top.get("default", str)
     if default not in {m.name for m in models}:
-        raise _Reader._error(
+        raise _Damaged(
             say("the top level"), say("names an unknown default {default!r}", default=default)
         )
     return Catalog(default=default, models=models)

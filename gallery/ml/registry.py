@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
-from gallery.ml.catalog import SOURCE_MODELS_DIR as SOURCE_MODELS_DIR
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_files import (
     MARKER_NAME,
@@ -31,6 +30,11 @@ from gallery.text import Text, say
 log = logging.getLogger(__name__)
 
 _VALID_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
+_CHECKOUT = Path(__file__).resolve().parents[2]
+#: `models/` of a source checkout: model folders dropped there by hand (no marker needed).
+#: Installed, the same place is site-packages/models (or a bundle's), nobody's model folder:
+#: the registry searches it only beside the checkout's pyproject.toml, and only if it exists.
+SOURCE_MODELS_DIR = _CHECKOUT / "models"
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,14 @@ def validate_name(name: str) -> str:
     return name
 
 
+def _searchable(folder: Path) -> bool:
+    return folder != SOURCE_MODELS_DIR or (_CHECKOUT / "pyproject.toml").is_file()
+
+
 class ModelRegistry:
     def __init__(self, models_dir: Path, extra_dirs: tuple[Path, ...] = ()) -> None:
         self.models_dir = models_dir
-        self.search_dirs = (models_dir, *extra_dirs)
+        self.search_dirs = (models_dir, *(d for d in extra_dirs if _searchable(d)))
 
     def _scan(self) -> tuple[dict[str, InstalledModel], dict[str, DamagedModel]]:
         found: dict[str, InstalledModel] = {}
