@@ -16,6 +16,7 @@ from gallery.errors import ModelError, ModelNotFoundError, ProviderError
 from gallery.ml import providers
 from gallery.ml.batching import choose_batch_size, default_batch_size
 from gallery.ml.encoder import ClipModel, l2_normalise
+from gallery.ml.model_files import LOCKS_DIR
 from gallery.ml.model_folder import VisionShape, read_model_folder
 from gallery.ml.preprocess import image_tensor
 from gallery.ml.registry import ModelRegistry
@@ -154,7 +155,9 @@ def test_registry_imports_atomically_and_resolves(
     assert registry.resolve(None, default="two").layout == "immich"
     with pytest.raises(ModelNotFoundError, match="'three'"):
         registry.resolve("three")
-    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["one", "two"]
+    # No staging folder is left behind; the models' lock files stay (model_files.LOCKS_DIR).
+    left = sorted(p.name for p in (tmp_path / "models").iterdir() if p.name != LOCKS_DIR)
+    assert left == ["one", "two"]
 
 
 def test_squash_preprocessing_for_chinese_clip_style_configs(tmp_path: Path) -> None:

@@ -82,8 +82,9 @@ class ModelDownloadProgress:
     bytes_total: int | None
     speed: float
     eta: float | None
-    current_file: str
-    stage: Literal["download", "install"] = "download"
+    current_file: str  # the file arriving; while waiting, the sentence saying for what
+    #: "wait": another process is downloading the same model; this one takes over when it ends.
+    stage: Literal["download", "install", "wait"] = "download"
 
 
 ProgressCallback = Callable[[ModelDownloadProgress], None]

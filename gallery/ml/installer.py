@@ -34,6 +34,7 @@ from gallery.ml.download import (
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_files import (
     FACTS_NAME,
+    changing_model,
     download_staging,
     marker_problem,
     publish,
@@ -207,13 +208,40 @@ def download_model(
 
     Raises DownloadError subclasses (offline, not found, hash mismatch, disk full), ModelError
     when the files do not make a working model, and Cancelled when `cancel` is set: the files
-    fetched so far stay in the staging folder and the next call resumes from them.
+    fetched so far stay in the staging folder and the next call resumes from them. While
+    another process downloads the same model this one waits (progress stage "wait").
     """
     target = models_dir / plan.name
     existing = _existing(target)
-    if existing is not None:
-        log.info("Model %s is already installed in %s", plan.name, target)
-        return existing
+    if existing is None:
+
+        def waiting() -> None:
+            log.info("Waiting for another download of %s", plan.name)
+            if progress is not None:
+                waits = say("Waiting for another download of {name}…", name=plan.name)
+                progress(ModelDownloadProgress(0, None, 0.0, None, waits, stage="wait"))
+
+        # Another window or the CLI fetching the same model would share its staging folder:
+        # wait for it (it wants what we want), then take what it installed or resume its files.
+        with changing_model(models_dir, plan.name, "download", waiting=waiting, cancel=cancel):
+            existing = _existing(target)
+            if existing is None:
+                return _download(models_dir, plan, endpoint, progress, cancel, retries, backoff)
+    log.info("Model %s is already installed in %s", plan.name, target)
+    return existing
+
+
+def _download(
+    models_dir: Path,
+    plan: DownloadPlan,
+    endpoint: str | None,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    retries: int,
+    backoff: float,
+) -> InstalledModel:
+    """Fetch, assemble and publish, under the model's lock."""
+    target = models_dir / plan.name
     staging = download_staging(models_dir, plan.name)
     hub = HubRepo(plan.repo, plan.revision, endpoint, retries=retries, backoff=backoff)
     hashes = hub.fetch(plan.files, staging, progress, cancel)

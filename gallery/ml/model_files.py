@@ -4,25 +4,49 @@ A model folder is assembled in a hidden staging folder beside its target; the ma
 (`.complete.json`: every file with its size and SHA-256) is written last, then the folder is
 renamed into place. A folder without the marker, or with a file whose size differs from it, is
 an interrupted or damaged install: never listed as installed, never loaded, fetched again.
+
+Every change to one model (a download from its first byte to its publish, an import, a
+removal) holds that model's OS lock (`.locks/<name>.lock`), so two processes (two windows, the
+app and the CLI) never share a staging folder; the OS drops the lock of a process that dies, so
+a folder a crash left behind (`.replaced-*`, `.importing-*`, `.removing-*`) is known to be
+ownerless when its model's lock is free, and is removed then.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
+import socket
+import threading
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from gallery.errors import Cancelled, ModelError
+from gallery.filelock import FileLock
 from gallery.text import Text, say
+
+log = logging.getLogger(__name__)
 
 MARKER_NAME = ".complete.json"
 #: What an installed folder knows about itself beyond the published configs (from the catalog).
 FACTS_NAME = "lumen.json"
 _CHUNK = 1 << 20
+LOCKS_DIR = ".locks"
+#: Folders of an install or removal in progress: `.<kind>-<model name>-<8 hex digits>`.
+_IN_PROGRESS = re.compile(r"^\.(?:replaced|importing|removing)-(?P<name>.+)-[0-9a-f]{8}$")
+_POLL_SECONDS = 0.2
+
+
+class ModelBusyError(ModelError):
+    """Another process is installing or removing this model, and this change does not wait."""
 
 
 def sha256_file(path: Path) -> str:
@@ -115,11 +139,114 @@ def download_staging(models_dir: Path, name: str) -> Path:
 
 
 def publish(staging: Path, target: Path) -> None:
-    """Rename a finished staging folder into place, replacing an older install of the name."""
+    """Rename a finished staging folder into place, replacing an older install of the name.
+    The caller holds the model's lock (`changing_model`)."""
     retired: Path | None = None
     if target.exists():
-        retired = target.with_name(f".replaced-{target.name}-{uuid.uuid4().hex[:8]}")
+        retired = in_progress_folder(target.parent, "replaced", target.name)
         target.replace(retired)
     staging.replace(target)
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def in_progress_folder(models_dir: Path, kind: str, name: str) -> Path:
+    """A hidden folder for one step of a change to `name` (kind: replaced, importing,
+    removing); created only under the model's lock, so the lock tells whether it is a leftover."""
+    return models_dir / f".{kind}-{name}-{uuid.uuid4().hex[:8]}"
+
+
+def model_lock(models_dir: Path, name: str) -> FileLock:
+    return FileLock(models_dir / LOCKS_DIR / f"{name}.lock")
+
+
+def _owner(task: str) -> dict[str, object]:
+    return {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time(), "task": task}
+
+
+@contextlib.contextmanager
+def changing_model(
+    models_dir: Path,
+    name: str,
+    task: str,
+    *,
+    waiting: Callable[[], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[None]:
+    """Hold the model's lock for one change. With `waiting`, wait for another holder (calling
+    `waiting` once when the wait begins; `cancel` stops it with Cancelled); without, refuse at
+    once with ModelBusyError. `task` ("download", "import", "remove") is recorded for people
+    reading the lock file."""
+    lock = model_lock(models_dir, name)
+    try:
+        if not lock.lock_if_free(_owner(task)):
+            if waiting is None:
+                raise _busy(lock, name)
+            waiting()
+            while not lock.lock_if_free(_owner(task)):
+                if cancel is not None and cancel.wait(_POLL_SECONDS):
+                    raise Cancelled("stopped waiting for another download")
+                if cancel is None:
+                    time.sleep(_POLL_SECONDS)
+    except OSError as exc:
+        raise ModelError(
+            say(
+                "Could not install the model into {target}: {error}.",
+                target=models_dir / name,
+                error=str(exc),
+            ),
+            say("Check the permissions."),
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.unlock()
+
+
+def _busy(lock: FileLock, name: str) -> ModelBusyError:
+    owner = lock.owner() or {}
+    log.info("The model %s is locked by %s", name, owner)
+    return ModelBusyError(
+        say(
+            "Another download, import or removal of the model {name} is in progress.",
+            name=name,
+        ),
+        say("Wait for it to finish and try again."),
+    )
+
+
+def remove_leftovers(models_dir: Path) -> list[Path]:
+    """Delete the folders a crashed install or removal left behind, once no one owns them: a
+    model whose lock can be taken has no change in progress, in this process or any other."""
+    try:
+        entries = sorted(models_dir.iterdir())
+    except OSError:
+        return []
+    by_model: dict[str, list[Path]] = {}
+    for entry in entries:
+        match = _IN_PROGRESS.match(entry.name)
+        if match is not None:
+            by_model.setdefault(match["name"], []).append(entry)
+    removed: list[Path] = []
+    for name, folders in by_model.items():
+        lock = model_lock(models_dir, name)
+        try:
+            if not lock.lock_if_free(_owner("cleanup")):
+                continue  # its owner is alive and still at it
+        except OSError:
+            continue  # a read-only models folder: nothing can be removed anyway
+        try:
+            for folder in folders:
+                if folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink(missing_ok=True)
+                if not folder.exists():
+                    removed.append(folder)
+        finally:
+            lock.unlock()
+    if removed:
+        log.info(
+            "Removed leftovers of interrupted installs: %s", ", ".join(p.name for p in removed)
+        )
+    return removed

@@ -4,6 +4,8 @@ Installs (imports and downloads) are assembled in a hidden folder beside the tar
 with a completion marker and renamed into place, so a half-copied model is never found by the
 loader. In the user's models dir a folder without the marker, or with a file of the wrong
 size, is reported as damaged; folders dropped into a checkout's `models/` need no marker.
+Every scan of the user's models dir first removes what crashed installs left behind
+(`model_files.remove_leftovers`): each front end lists or resolves models when it starts.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
 from gallery.ml.encoder import ClipModel
 from gallery.ml.model_files import (
     MARKER_NAME,
+    changing_model,
     download_staging,
+    in_progress_folder,
     marker_problem,
     publish,
+    remove_leftovers,
     write_marker,
 )
 from gallery.ml.model_folder import ModelFolder, detect_layout, read_model_folder
@@ -80,6 +84,7 @@ class ModelRegistry:
     def _scan(self) -> tuple[dict[str, InstalledModel], dict[str, DamagedModel]]:
         found: dict[str, InstalledModel] = {}
         damaged: dict[str, DamagedModel] = {}
+        remove_leftovers(self.models_dir)
         for base in self.search_dirs:
             if not base.is_dir():
                 continue
@@ -161,11 +166,17 @@ class ModelRegistry:
         ClipModel(folder, device="cpu").validate()
         target = self.models_dir / name
         self.models_dir.mkdir(parents=True, exist_ok=True)
-        staging = self.models_dir / f".importing-{name}-{uuid.uuid4().hex[:8]}"
+        staging = in_progress_folder(self.models_dir, "importing", name)
         try:
-            shutil.copytree(folder.path, staging, ignore=shutil.ignore_patterns(MARKER_NAME))
-            write_marker(staging, source={"imported_from": str(folder.path)})
-            publish(staging, target)
+            with changing_model(self.models_dir, name, "import"):
+                try:
+                    shutil.copytree(
+                        folder.path, staging, ignore=shutil.ignore_patterns(MARKER_NAME)
+                    )
+                    write_marker(staging, source={"imported_from": str(folder.path)})
+                    publish(staging, target)
+                finally:
+                    shutil.rmtree(staging, ignore_errors=True)
         except OSError as exc:
             raise ModelError(
                 say(
@@ -175,8 +186,6 @@ class ModelRegistry:
                 ),
                 say("Check free disk space and permissions."),
             ) from exc
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
         log.info("Imported model %s from %s into %s", name, source, target)
         return InstalledModel(name, target, folder.layout, folder_size(target))
 
@@ -201,11 +210,12 @@ class ModelRegistry:
                 say("Check the name against the installed models."),
                 (Remedy(Action.LIST_MODELS),),
             )
-        for folder in (target, partial):
-            if folder.is_dir():
-                # Rename first: the model disappears at once even if deleting takes a while.
-                doomed = self.models_dir / f".removing-{name}-{uuid.uuid4().hex[:8]}"
-                folder.replace(doomed)
-                shutil.rmtree(doomed, ignore_errors=True)
+        with changing_model(self.models_dir, name, "remove"):  # not under a running download
+            for folder in (target, partial):
+                if folder.is_dir():
+                    # Rename first: the model disappears at once even if deleting takes a while.
+                    doomed = in_progress_folder(self.models_dir, "removing", name)
+                    folder.replace(doomed)
+                    shutil.rmtree(doomed, ignore_errors=True)
         log.info("Removed model %s from %s", name, self.models_dir)
         return target

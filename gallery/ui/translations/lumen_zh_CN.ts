@@ -439,6 +439,10 @@
         <translation>{file} 有 {size} 字节，而安装时是 {installed} 字节</translation>
     </message>
     <message>
+        <source>Another download, import or removal of the model {name} is in progress.</source>
+        <translation>模型 {name} 正在被另一处下载、导入或删除。</translation>
+    </message>
+    <message>
         <source>The model file {path} cannot be read: {error}.</source>
         <extracomment>Batch size per device class (&quot;gpu&quot;, &quot;cpu&quot;) from the catalog; None: sized by the heuristic.</extracomment>
         <translation>无法读取模型文件 {path}：{error}。</translation>
@@ -599,6 +603,10 @@
     <message>
         <source>Refusing to install it; use another repository.</source>
         <translation>拒绝安装；请使用其他仓库。</translation>
+    </message>
+    <message>
+        <source>Waiting for another download of {name}…</source>
+        <translation>正在等待 {name} 的另一个下载完成…</translation>
     </message>
     <message>
         <source>The disk is full while installing {name} into {folder}.</source>
