@@ -81,6 +81,7 @@ def test_search_and_similar_share_the_filters() -> None:
     assert search.image == ["x.jpg", "y.png"] and search.func is commands.cmd_search
     assert similar.file == "x.jpg" and similar.func is commands.cmd_similar
     assert parser.parse_args(["search", "--type", "jpeg"]).query == ""  # browse by filters
+    assert parser.parse_args(["bench", "--cut"]).cut is True
 
 
 @pytest.mark.parametrize(
@@ -97,6 +98,7 @@ def test_search_and_similar_share_the_filters() -> None:
         ["search", "x", "--min-size", "0"],
         ["search", "x", "-n", "0"],
         ["similar", "a.jpg", "--type", "svg"],
+        ["bench", "--search", "--cut"],
     ],
 )
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,8 +10,9 @@ import argparse
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gallery import formatting
 from gallery.cli import progress
@@ -264,7 +265,10 @@ def cmd_doctor(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
+def _bench_speed(
+    ctx: Context, args: argparse.Namespace, bench_dir: Path, announce: Callable[[str], None]
+) -> tuple[dict[str, Any], list[str]]:
+    """Indexing speed, or with --search search speed: the figures and their lines."""
     from gallery.bench import report
     from gallery.bench.machine import describe
     from gallery.bench.pipeline import ModelSettings, Plan, bench_indexing
@@ -272,7 +276,6 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     from gallery.bench.vit import ensure_bench_model
     from gallery.ml.model_folder import read_model_folder
 
-    bench_dir = Path(args.bench_dir).expanduser() if args.bench_dir else ctx.paths.cache / "bench"
     if args.model:
         folder = ctx.registry().resolve(args.model, None)
     else:
@@ -280,11 +283,7 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     settings = ModelSettings(
         folder, args.device or "auto", args.threads, args.batch_size, ctx.paths.cache
     )
-
-    def announce(step: str) -> None:
-        print(f"bench: {step}...", file=sys.stderr, flush=True)
-
-    result: dict[str, object] = {"machine": describe(), "model": report.model_facts(folder)}
+    result: dict[str, Any] = {"machine": describe(), "model": report.model_facts(folder)}
     if args.search:
         result["sizes"] = [
             bench_size(
@@ -297,12 +296,28 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
             )
             for n in args.sizes
         ]
-        lines = report.search_lines(result)
+        return result, report.search_lines(result)
+    path = Path(args.path).expanduser().resolve() if args.path else None
+    plan = Plan(path, args.photos, args.batches, args.seconds)
+    result |= bench_indexing(settings, bench_dir, plan, announce)
+    return result, report.index_lines(result)
+
+
+def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.bench import report
+
+    bench_dir = Path(args.bench_dir).expanduser() if args.bench_dir else ctx.paths.cache / "bench"
+
+    def announce(step: str) -> None:
+        print(f"bench: {step}...", file=sys.stderr, flush=True)
+
+    if args.cut:  # builds its own libraries with planted matches, so no model to resolve
+        from gallery.bench.cut import bench_cut
+
+        result = bench_cut(bench_dir / "cut", announce)
+        lines = report.cut_lines(result)
     else:
-        path = Path(args.path).expanduser().resolve() if args.path else None
-        plan = Plan(path, args.photos, args.batches, args.seconds)
-        result |= bench_indexing(settings, bench_dir, plan, announce)
-        lines = report.index_lines(result)
+        result, lines = _bench_speed(ctx, args, bench_dir, announce)
     if args.json:
         print_json(result)
     else:

@@ -245,7 +245,8 @@ COMMANDS: tuple[Command, ...] = (
         description="Index photos with the real pipeline in a throw-away library and report "
         "img/s, each stage's share, the machine's bound (cores / (model + decode core-seconds "
         "per image)), the efficiency against it, a naive baseline and the model's img/s by "
-        "batch size. --search instead times text queries against 10k/100k/1M stored vectors. "
+        "batch size. --search instead times text queries against 10k/100k/1M stored vectors; "
+        "--cut measures the precision and recall of the best-match cut where the truth is known. "
         "Your library is never touched; photos, models and search libraries are cached in "
         "the bench folder.",
         args=(
@@ -287,7 +288,13 @@ COMMANDS: tuple[Command, ...] = (
                 default=2.0,
                 help="length of each model-alone measurement (default: 2)",
             ),
-            Arg("--search", switch=True, help="benchmark text search instead"),
+            Arg("--search", switch=True, exclusive="kind", help="benchmark text search instead"),
+            Arg(
+                "--cut",
+                switch=True,
+                exclusive="kind",
+                help="measure the best-match cut on libraries with planted matches instead",
+            ),
             Arg(
                 "--queries",
                 type=_positive,
