@@ -17,7 +17,9 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from gallery.bench import cut
 from gallery.bench.photos import ensure_photos
+from gallery.bench.report import cut_lines
 from gallery.bench.search import (
     EF_LADDER,
     FILTER_SHARES,
@@ -33,6 +35,7 @@ from gallery.bench.search import (
 from gallery.bench.vit import ARCHS, VitSpec, bench_facts, build_bench_model, count_macs
 from gallery.bench.vit import vision_model as vit_vision_model
 from gallery.library import indexer
+from gallery.library.best_matches import MARGIN
 from gallery.library.library import Library
 from gallery.library.vectors import search_ef
 from gallery.ml.encoder import ClipModel
@@ -226,6 +229,35 @@ def test_generated_vectors_and_exact_search() -> None:
     assert [set(row) for row in top] == [set(row) for row in expected]
     assert folder_filter(0.01) == (photo_folder(0),) == ("/bench/photos/f000",)
     assert folder_filter(0.5)[-1] == photo_folder(49) == photo_folder(149)
+
+
+def test_cut_bench_measures_planted_matches_and_a_flat_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a tiny size (96-d, so weaker figures than at 512-d): the planted library goes
+    through Searcher.find, the strongest matches are found and nothing else is, queries
+    without a match get no best match, and the random model's flat scores none either."""
+    monkeypatch.setattr(cut, "SIZES", (100, 400))
+    monkeypatch.setattr(cut, "QUERIES_PER_STRENGTH", 2)
+    monkeypatch.setattr(cut, "NO_MATCH_QUERIES", 2)
+    monkeypatch.setattr(cut, "VIT_PHOTOS", 6)
+    monkeypatch.setattr(cut, "_CORPUS_FOLDERS", ("photos",))
+    spec = VitSpec("tiny-cut", 32, 2, 4, 8, 32, 96, 32, 2, 4)  # room outside the 65-d cone
+    model = ClipModel.from_path(build_bench_model(spec, tmp_path / spec.name), device="cpu")
+    result = cut.bench_cut(tmp_path / "cut", model=model)
+    assert result["path"] == "Searcher.find" and result["margin"] == MARGIN
+    rows = {(row["size"], row["strength"]): row for row in result["planted"]}
+    assert set(rows) == {(size, s) for size in (100, 400) for s in cut.STRENGTHS}
+    assert rows[100, 0.15]["recall"] > 0 and rows[100, 0.06]["recall"] == 0
+    assert all(row["precision"] in (1.0, None) for row in rows.values())
+    assert rows[100, 0.15]["population"] == 100 + 1 + 5  # unrelated, related, matches
+    assert [row["best_sizes"] for row in result["no_match"]] == [[0, 0], [0, 0]]
+    assert {row["margin"] for row in result["margins"]} == set(cut.MARGINS)
+    vit = result["vit"]
+    assert vit["photos"] >= 6 and vit["model"] == "tiny-cut"
+    assert [row["text"] for row in vit["queries"]] == list(cut.VIT_TEXTS)
+    assert all(row["best"] == 0 for row in vit["queries"])
+    assert len(cut_lines(result)) > len(result["planted"]) + len(vit["queries"])
 
 
 def test_bench_json_reports_every_figure(

@@ -110,3 +110,57 @@ def _filtered_lines(rows: list[dict[str, Any]]) -> list[str]:
                 f"{name} knn {_ms(forced)}, recall@10 {forced['recall_at_10']:.3f}{copied}"
             )
     return lines
+
+
+def _rate(value: float | None) -> str:
+    return "   -" if value is None else f"{value:4.2f}"
+
+
+def cut_lines(result: dict[str, Any]) -> list[str]:
+    """The best-match cut: planted matches (precision and recall of the best set by library
+    size and match strength), queries with no match, other margins, the random-weight ViT."""
+    lines = [
+        f"best-match cut (through {result['path']}, margin {result['margin']:g}); planted "
+        "matches in CLIP-like geometry (unrelated median ~0.185), 5 per query:",
+        "  photos  strength  precision  recall  best sets         match z  top other z",
+    ]
+    for row in result["planted"]:
+        best = ",".join(str(size) for size in row["best_sizes"])
+        match_z = "-" if row["match_z_mean"] is None else f"{row['match_z_mean']:.1f}"
+        other = "-" if row["top_other_z_max"] is None else f"{row['top_other_z_max']:.1f}"
+        lines.append(
+            f"  {row['population']:>6,}  +{row['strength']:.2f}     {_rate(row['precision'])}"
+            f"       {_rate(row['recall'])}    {best:<16}  {match_z:>7}  {other:>11}"
+        )
+    for row in result["no_match"]:
+        sizes = ",".join(str(size) for size in row["best_sizes"])
+        lines.append(
+            f"  no match among {row['population']:,}: best sets {sizes} "
+            f"(top z {row['top_other_z_max']:.1f})"
+        )
+    margins = sorted({row["margin"] for row in result["margins"]})
+    lines.append("  recall at other margins: " + " ".join(f"{m:>+5.2f}" for m in margins))
+    for row in result["planted"]:
+        recall = " ".join(_rate(row["recall_by_margin"][str(m)]).rjust(5) for m in margins)
+        lines.append(f"    {row['population']:>6,} +{row['strength']:.2f}       {recall}")
+    for label, key in (("precision", "precision"), ("no-match best", "no_match_best")):
+        for size in sorted({row["size"] for row in result["margins"]}):
+            cells = [row for row in result["margins"] if row["size"] == size]
+            values = [
+                str(row[key]).rjust(5) if key == "no_match_best" else _rate(row[key]).rjust(5)
+                for row in sorted(cells, key=lambda row: row["margin"])
+            ]
+            lines.append(f"    {label:<13} {size:>6,} " + " ".join(values))
+    vit = result["vit"]
+    lines.append(
+        f"random weights ({vit['model']}), {vit['photos']} photos ({vit['real']} from the "
+        "corpus, crops included): text, best set, median, spread, top score, top z"
+    )
+    for row in vit["queries"]:
+        top = "-" if row["top_score"] is None else f"{row['top_score']:.3f}"
+        top_z = "-" if row["top_z"] is None else f"{row['top_z']:.1f}"
+        lines.append(
+            f"  {row['text']!r:<32} {row['best']:>3}  {row['median']:+.3f}  {row['spread']:.3f}"
+            f"  {top}  {top_z}"
+        )
+    return lines
