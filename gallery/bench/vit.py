@@ -113,16 +113,36 @@ class _Graph:
         gamma, beta = self.const(np.ones(width)), self.const(np.zeros(width))
         return self.op("LayerNormalization", [x, gamma, beta], axis=-1, epsilon=1e-5)
 
-    def block(self, x: str, width: int, heads: int, mask: str | None) -> str:
-        """One pre-LN residual block: multi-head attention, then a QuickGELU MLP of 4x width."""
+    def activation(self, h: str, act: str = "quick_gelu") -> str:
+        """The MLP's non-linearity: CLIP's QuickGELU, exact GELU (erf), tanh-GELU or ReLU."""
+        if act == "relu":
+            return self.op("Relu", [h])
+        if act == "gelu":
+            erf = self.op("Erf", [self.op("Mul", [h, self.const(2**-0.5)])])
+            return self.op(
+                "Mul",
+                [self.op("Mul", [h, self.const(0.5)]), self.op("Add", [erf, self.const(1.0)])],
+            )
+        if act == "gelu_tanh":
+            cube = self.op("Mul", [self.op("Mul", [h, h]), h])
+            inner = self.op("Add", [h, self.op("Mul", [cube, self.const(0.044715)])])
+            tanh = self.op("Tanh", [self.op("Mul", [inner, self.const((2 / np.pi) ** 0.5)])])
+            return self.op(
+                "Mul",
+                [self.op("Mul", [h, self.const(0.5)]), self.op("Add", [tanh, self.const(1.0)])],
+            )
+        return self.op("Mul", [h, self.op("Sigmoid", [self.op("Mul", [h, self.const(1.702)])])])
+
+    def attention(self, query: str, keys: str, width: int, heads: int, mask: str | None) -> str:
+        """Multi-head attention of `query` [N, q, width] over `keys` [N, k, width] (the same
+        tensor for self-attention), with the output projection."""
         head = width // heads
-        h = self.layer_norm(x, width)
         split = self.const([0, 0, heads, head], np.int64)
-        q = self.op("Mul", [self.linear(h, width, width), self.const(head**-0.5)])
+        q = self.op("Mul", [self.linear(query, width, width), self.const(head**-0.5)])
         q = self.op("Transpose", [self.op("Reshape", [q, split])], perm=[0, 2, 1, 3])
-        k = self.op("Reshape", [self.linear(h, width, width), split])
+        k = self.op("Reshape", [self.linear(keys, width, width), split])
         k = self.op("Transpose", [k], perm=[0, 2, 3, 1])
-        v = self.op("Reshape", [self.linear(h, width, width), split])
+        v = self.op("Reshape", [self.linear(keys, width, width), split])
         v = self.op("Transpose", [v], perm=[0, 2, 1, 3])
         scores = self.op("MatMul", [q, k])
         if mask is not None:
@@ -130,10 +150,21 @@ class _Graph:
         context = self.op("MatMul", [self.op("Softmax", [scores], axis=-1), v])
         context = self.op("Transpose", [context], perm=[0, 2, 1, 3])
         context = self.op("Reshape", [context, self.const([0, 0, width], np.int64)])
-        x = self.op("Add", [x, self.linear(context, width, width)])
-        h = self.linear(self.layer_norm(x, width), width, 4 * width)
-        h = self.op("Mul", [h, self.op("Sigmoid", [self.op("Mul", [h, self.const(1.702)])])])
-        return self.op("Add", [x, self.linear(h, 4 * width, width)])
+        return self.linear(context, width, width)
+
+    def mlp(self, x: str, width: int, act: str = "quick_gelu") -> str:
+        """The block's MLP: width -> 4x width -> width."""
+        h = self.activation(self.linear(x, width, 4 * width), act)
+        return self.linear(h, 4 * width, width)
+
+    def block(
+        self, x: str, width: int, heads: int, mask: str | None, act: str = "quick_gelu"
+    ) -> str:
+        """One pre-LN residual block: multi-head attention, then an MLP of 4x width (QuickGELU
+        unless told)."""
+        h = self.layer_norm(x, width)
+        x = self.op("Add", [x, self.attention(h, h, width, heads, mask)])
+        return self.op("Add", [x, self.mlp(self.layer_norm(x, width), width, act)])
 
     def model(self, name: str, inputs: list[Any], outputs: list[Any]) -> Any:
         graph = helper.make_graph(self.nodes, name, inputs, outputs, self.inits)
