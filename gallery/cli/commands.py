@@ -316,6 +316,11 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
 
         result = bench_cut(bench_dir / "cut", announce)
         lines = report.cut_lines(result)
+    elif args.models:  # random-weight twins of each family, no installed model needed
+        from gallery.bench.families import bench_families, family_lines
+
+        result = bench_families(bench_dir / "families", announce, threads=args.threads)
+        lines = family_lines(result)
     else:
         result, lines = _bench_speed(ctx, args, bench_dir, announce)
     if args.json:

@@ -246,7 +246,8 @@ COMMANDS: tuple[Command, ...] = (
         "img/s, each stage's share, the machine's bound (cores / (model + decode core-seconds "
         "per image)), the efficiency against it, a naive baseline and the model's img/s by "
         "batch size. --search instead times text queries against 10k/100k/1M stored vectors; "
-        "--cut measures the precision and recall of the best-match cut where the truth is known. "
+        "--cut measures the precision and recall of the best-match cut where the truth is known; "
+        "--models times each model family's towers on the CPU. "
         "Your library is never touched; photos, models and search libraries are cached in "
         "the bench folder.",
         args=(
@@ -294,6 +295,13 @@ COMMANDS: tuple[Command, ...] = (
                 switch=True,
                 exclusive="kind",
                 help="measure the best-match cut on libraries with planted matches instead",
+            ),
+            Arg(
+                "--models",
+                switch=True,
+                exclusive="kind",
+                help="time one photo and one query of each model family (random-weight twins "
+                "of the real architectures, built once into the bench folder) instead",
             ),
             Arg(
                 "--queries",
