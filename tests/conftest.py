@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from gallery.ml.catalog import CATALOG_ENV
 from gallery.paths import AppPaths
-from tests.support.hub_server import HubServer
+from tests.support.hub_server import HubServer, loopback_catalog
 from tests.support.tiny_models import build_clip_folder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,10 +45,12 @@ def lumen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
-    """A loopback Hugging Face hub; HF_ENDPOINT points at it (in-process and CLI runs)."""
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubServer]:
+    """A loopback Hugging Face hub; HF_ENDPOINT points at it (in-process and CLI runs), and
+    LUMEN_CATALOG at the catalog without the file pins its tiny stand-ins cannot match."""
     with HubServer() as server:
         monkeypatch.setenv("HF_ENDPOINT", server.url)
+        monkeypatch.setenv(CATALOG_ENV, str(loopback_catalog(tmp_path / "loopback-catalog.json")))
         yield server
 
 

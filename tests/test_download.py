@@ -102,7 +102,11 @@ def test_catalog_download_installs_a_verified_model(
     assert downloads[-1].bytes_done == downloads[-1].bytes_total
     assert seen[-1].stage == "install"
     # The protocol as the hub speaks it: HEADs, then GETs pinned to the commit, LFS via the CDN.
-    assert hub.requested("HEAD", "/resolve/main/config.json")
+    # The catalog pins the revision: every request names that commit, never "main".
+    revision = catalog.get("clip-vit-b-32").revision
+    assert revision == marker["source"]["commit"]
+    assert hub.requested("HEAD", f"/resolve/{revision}/config.json")
+    assert not hub.requested("HEAD", "/resolve/main/")
     assert hub.requested("GET", f"/resolve/{marker['source']['commit']}/onnx/vision_model.onnx")
     assert [r.server for r in hub.requested("GET", "/blobs/")] == ["cdn", "cdn"]
     # huggingface_hub's own cache stays unused (and its home is a temp dir in tests).

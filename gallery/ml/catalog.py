@@ -10,22 +10,35 @@ SHA-256 instead.
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any, Literal
 
 from gallery.errors import Action, ModelError, ModelNotFoundError, Remedy
 from gallery.text import Text, say
 
 CATALOG_FILE = "catalog.json"
+#: A catalog file read instead of the packaged one (a mirror with pins of its own; the tests'
+#: loopback hub, whose tiny stand-in files cannot match the published SHA-256).
+CATALOG_ENV = "LUMEN_CATALOG"
 
 #: "hf": separate onnx/vision_model*.onnx and onnx/text_model*.onnx; "hf-combined": one
 #: onnx/model*.onnx holding both towers, split at install time; "immich": visual/ + textual/.
 RepoLayout = Literal["hf", "hf-combined", "immich"]
 _LAYOUTS: tuple[RepoLayout, ...] = ("hf", "hf-combined", "immich")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+#: Model families: how a folder's text and pixels are prepared beyond what its files say.
+FAMILIES = ("clip", "chinese-clip", "mclip", "siglip", "nllb-siglip", "mobileclip")
+#: Text cleaning before tokenising (Immich / open_clip): "whitespace" collapses runs of
+#: whitespace; "canonicalize" also lower-cases and removes punctuation.
+TEXT_CLEANING = ("whitespace", "canonicalize")
+#: A language prefix glued before the query: "flores-200" (nllb-clip).
+TEXT_PREFIXES = ("flores-200",)
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,24 @@ class CatalogModel:
     precisions: dict[str, tuple[ModelFile, ...]]
     approx_bytes: dict[str, int | None]
     notes: str
+    family: str = "clip"
+    #: Published retrieval per language ("en", "zh"): Crossmodal-3600 mean of R@1/5/10 in %.
+    recall: dict[str, float | None] = field(default_factory=dict)
+    recall_source: str = ""
+    #: The default precision's files: the exact sum where sizes are known, else an estimate.
+    download_bytes: int = 0
+    memory_mb: int | None = None
+    published_ms: float | None = None
+    #: Why `revision` is not a 40-hex commit id (None when it is one).
+    revision_note: str | None = None
+    text_clean: str | None = None
+    text_prefix: str | None = None
+    interpolation: str = "bicubic"
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the revision is a full commit id, not a branch."""
+        return bool(_COMMIT.match(self.revision))
 
     def files(self, precision: str | None = None) -> tuple[ModelFile, ...]:
         """Everything to fetch for one precision (the model's default when None)."""
@@ -89,7 +120,11 @@ class CatalogModel:
             "tokenizer": self.tokenizer_kind,
             "context_length": self.context_length,
             "resize_mode": self.resize_mode,
+            "interpolation": self.interpolation,
             "batch_sizes": dict(self.batch_sizes),
+            "family": self.family,
+            "text_clean": self.text_clean,
+            "text_prefix": self.text_prefix,
         }
 
 
@@ -199,11 +234,22 @@ def _model(data: Any, index: int) -> CatalogModel:
     batch = entry.get("batch_sizes", dict)
     if not all(isinstance(v, int) and v > 0 for v in batch.values()):
         raise _Damaged(entry.where, say("has a malformed 'batch_sizes'"))
+    family = _choice(entry, "family", FAMILIES, "clip")
+    revision = entry.get("revision", str, "main")
+    revision_note = entry.get("revision_note", str, None)
+    if not _COMMIT.match(revision) and not revision_note:
+        raise _Damaged(
+            entry.where,
+            say("follows {revision!r} without a 'revision_note' saying why", revision=revision),
+        )
+    recall = _recall(entry.get("recall", dict, {}), entry.where)
+    approx_default = approx.get(default_precision)
+    download_bytes = entry.get("download_bytes", int, approx_default or 0)
     return CatalogModel(
         name=name,
         title=entry.get("title", str, name),
         repo=entry.get("repo", str),
-        revision=entry.get("revision", str, "main"),
+        revision=revision,
         upstream=entry.get("upstream", str, None),
         layout=layout,
         languages=tuple(entry.get("languages", list, [])),
@@ -221,12 +267,49 @@ def _model(data: Any, index: int) -> CatalogModel:
         precisions=precisions,
         approx_bytes=approx,
         notes=entry.get("notes", str, ""),
+        family=family,
+        recall=recall,
+        recall_source=entry.get("recall_source", str, ""),
+        download_bytes=download_bytes,
+        memory_mb=entry.get("memory_mb", int, None),
+        published_ms=_number(entry, "published_ms"),
+        revision_note=revision_note,
+        text_clean=_choice(tok, "clean", TEXT_CLEANING, None),
+        text_prefix=_choice(tok, "prefix", TEXT_PREFIXES, None),
+        interpolation=_choice(pre, "interpolation", ("bicubic", "bilinear"), "bicubic"),
     )
 
 
+def _choice(entry: _Reader, key: str, allowed: tuple[str, ...], default: str | None) -> Any:
+    value = entry.get(key, str, default)
+    if value is not None and value not in allowed:
+        raise _Damaged(entry.where, say("has an unknown {key!r}: {value!r}", key=key, value=value))
+    return value
+
+
+def _number(entry: _Reader, key: str) -> float | None:
+    value = entry.get(key, (int, float), None)
+    return None if value is None else float(value)
+
+
+def _recall(data: dict[str, Any], where: str) -> dict[str, float | None]:
+    """Published recall per language: a number in [0, 100] or null (not published)."""
+    recall: dict[str, float | None] = {}
+    for language, value in data.items():
+        if value is None:
+            recall[str(language)] = None
+        elif isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
+            recall[str(language)] = float(value)
+        else:
+            raise _Damaged(where, say("has a malformed 'recall'"))
+    return recall
+
+
 def load_catalog(path: Traversable | None = None) -> Catalog:
-    """Read and check the catalog (the packaged one unless told); a damaged file is a
-    ModelError naming the entry."""
+    """Read and check the catalog (the packaged one unless told, or unless $LUMEN_CATALOG
+    names another file); a damaged file is a ModelError naming the entry."""
+    if path is None and os.environ.get(CATALOG_ENV):
+        path = Path(os.environ[CATALOG_ENV])
     source = packaged_catalog() if path is None else path
     try:
         raw = json.loads(source.read_text(encoding="utf-8"))

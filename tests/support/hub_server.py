@@ -13,6 +13,11 @@ It answers the requests the hub answers for downloads, the way the hub answers t
 
 Faults: drop the connection after N bytes of a file (once), serve other bytes than the hub's
 hash for a file, or advertise another size. Every request is recorded. Bound to 127.0.0.1.
+
+A repository the packaged catalog pins to a commit is served at that commit (and "main"), as the
+real hub serves it. Its stand-in files cannot have the published SHA-256 and sizes, so the
+`hub` fixture points $LUMEN_CATALOG at `loopback_catalog`: the packaged catalog with those
+pins removed and every revision kept.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from huggingface_hub import close_session
+
+from gallery.ml.catalog import packaged_catalog
 
 LFS_SUFFIXES = (".onnx", ".onnx_data")
 
@@ -91,8 +98,11 @@ class HubServer:
         return f"http://127.0.0.1:{self._cdn.server_address[1]}"
 
     # repositories and faults -------------------------------------------------------------------
-    def add_repo(self, repo_id: str, source: Path | dict[str, bytes]) -> str:
-        """Serve a folder (or {path: bytes}) as `repo_id` at "main"; returns its commit id."""
+    def add_repo(
+        self, repo_id: str, source: Path | dict[str, bytes], commit: str | None = None
+    ) -> str:
+        """Serve a folder (or {path: bytes}) as `repo_id` at "main" and at `commit` (by default
+        the commit the catalog pins `repo_id` to, else one made from the files); returns it."""
         if isinstance(source, Path):
             files = {
                 p.relative_to(source).as_posix(): p.read_bytes()
@@ -104,7 +114,7 @@ class HubServer:
         digest = hashlib.sha1(repo_id.encode(), usedforsecurity=False)
         for path, data in sorted(files.items()):
             digest.update(f"{path}\0{_git_sha1(data)}\n".encode())
-        commit = digest.hexdigest()
+        commit = commit or _catalog_pins().get(repo_id) or digest.hexdigest()
         with self._lock:
             self.repos[repo_id] = _Repo(files, commit)
         return commit
@@ -317,6 +327,30 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
+
+
+def _catalog_pins() -> dict[str, str]:
+    """Repository -> the 40-hex commit the packaged catalog pins it to."""
+    data = json.loads(packaged_catalog().read_text(encoding="utf-8"))
+    return {
+        m["repo"]: m["revision"]
+        for m in data["models"]
+        if len(m.get("revision") or "") == 40 and m["revision"] != "main"
+    }
+
+
+def loopback_catalog(path: Path) -> Path:
+    """Write the packaged catalog without its file pins (SHA-256, sizes) to `path`: the loopback
+    serves tiny stand-ins under the catalog's names, at the catalog's revisions."""
+    data = json.loads(packaged_catalog().read_text(encoding="utf-8"))
+    for model in data["models"]:
+        files = [*model.get("common_files", [])]
+        for precision in model["precisions"].values():
+            files += precision["files"]
+        for file in files:
+            file["sha256"] = file["size"] = None
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
 
 
 def closed_port_url() -> str:
