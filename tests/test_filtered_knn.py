@@ -16,7 +16,7 @@ from gallery.library.vectors import Strategy, VectorIndex
 
 DIM = 32
 N = 2_000
-FILTERED: tuple[Strategy, ...] = ("exact", "overfetch", "filtered")
+FILTERED: tuple[Strategy, ...] = ("exact", "filtered")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,8 @@ def test_the_plan_follows_the_allowed_sets_size_and_share(
     index, _ = library
     assert index.plan(20, None) == "knn"
     assert index.plan(20, _allowed(0.1, 0)) == "exact"  # 200 vectors: scoring them all is cheapest
-    assert index.plan(20, set(range(N))) == "overfetch"  # a broad filter: a plain query, culled
+    assert index.plan(20, set(range(N))) == "filtered"  # a broad filter: the graph walk
+    assert index.plan(3000, set(range(N))) == "exact"  # as many wanted as there are
 
 
 def test_without_a_filter_the_query_is_the_plain_knn(

@@ -13,7 +13,6 @@ import contextlib
 import errno
 import json
 import logging
-import math
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -40,18 +39,18 @@ INDEX_SUFFIX = ".hnsw"
 # knn stays near 1-2 ms at 1M, far below the text tower's cost (docs/benchmarks.md).
 _EF_BY_SIZE = ((100_000, 128), (1_000_000, 256))
 _EF_LARGEST = 384
-# A filtered query ("allowed" labels only) is answered by one of three strategies, chosen by
-# the allowed set's size and share (`VectorIndex.plan`; measured in docs/benchmarks.md,
-# "Filtered search"):
-#   exact      every allowed vector scored (read from the index, one matmul): its cost grows
-#              with the set (hnswlib copies each vector out through Python lists, ~15-25 us)
-#   overfetch  the unfiltered nearest k / share times _OVERFETCH, the allowed kept: as fast as
-#              a plain query while the share is large
-#   filtered   hnswlib's own filtered search: the graph walk skips what the filter refuses
-Strategy = Literal["knn", "exact", "overfetch", "filtered"]
+# A filtered query ("allowed" labels only) is answered by one of two strategies, chosen by
+# the allowed set's size (`VectorIndex.plan`; measured in docs/benchmarks.md, "Filtered
+# search", with over-fetching, which lost at the candidate pool the searcher asks for):
+#   exact     every allowed vector scored, one matmul over their copy out of the index. The
+#             copy is slow (hnswlib hands each vector out through Python lists, ~20-60 us)
+#             but kept while the index and the set are unchanged, so a person's next queries
+#             with the same filter cost the matmul alone.
+#   filtered  hnswlib's own filtered search: the graph walk skips what the filter refuses,
+#             which costs about k / share visits: cheap for a broad filter, slow for a narrow
+#             one (it wanders far to find k allowed photos).
+Strategy = Literal["knn", "exact", "filtered"]
 _EXACT_MAX = 1_000
-_OVERFETCH_MIN_SHARE = 0.2
-_OVERFETCH = 4
 BACKGROUND = 1024  # background scores per query for the best-match cut
 _SAMPLE_FROM_ALLOWED = 4  # an allowed set up to 4x the sample is listed; a larger one is drawn
 _SEED = 0
@@ -232,12 +231,7 @@ class VectorIndex:
         (the thresholds and their measurements are at the top of this module)."""
         if allowed is None:
             return "knn"
-        count, live = len(allowed), len(self._live)
-        if count <= max(_EXACT_MAX, k):
-            return "exact"
-        if count >= _OVERFETCH_MIN_SHARE * live:
-            return "overfetch"
-        return "filtered"
+        return "exact" if len(allowed) <= max(_EXACT_MAX, k) else "filtered"
 
     def query(
         self,
@@ -255,13 +249,8 @@ class VectorIndex:
             chosen = strategy or self.plan(k, allowed)
             if allowed is None or chosen == "knn":
                 return self._knn(query, k, None) or []
-            if chosen == "exact":
-                return self._exact(query, k, allowed)
-            if chosen == "overfetch":
-                found = self._overfetch(query, k, allowed)
-            else:
-                found = self._knn(query, k, allowed.__contains__)
-            # None: fewer than k allowed labels were reached (few of them are in the index)
+            found = None if chosen == "exact" else self._knn(query, k, allowed.__contains__)
+            # None from the knn: fewer than k allowed labels reached (few are in the index)
             return self._exact(query, k, allowed) if found is None else found
 
     def _knn(
@@ -281,16 +270,6 @@ class VectorIndex:
             (int(label), float(1.0 - dist))
             for label, dist in zip(labels[0], distances[0], strict=True)
         ]
-
-    def _overfetch(
-        self, query: FloatArray, k: int, allowed: AbstractSet[int]
-    ) -> list[tuple[int, float]] | None:
-        """The unfiltered nearest `_OVERFETCH / share` times k, then the allowed among them."""
-        share = len(allowed) / max(len(self._live), 1)
-        wanted = min(math.ceil(_OVERFETCH * k / share), len(self._live))
-        found = self._knn(query, wanted, None) or []
-        kept = [pair for pair in found if pair[0] in allowed][:k]
-        return kept if len(kept) == min(k, len(allowed)) or wanted == len(self._live) else None
 
     def _exact(
         self, query: FloatArray, k: int, allowed: AbstractSet[int]
