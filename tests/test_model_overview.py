@@ -20,6 +20,7 @@ from gallery.library.model_overview import (
 from gallery.library.store import Store
 from gallery.ml.catalog import load_catalog
 from gallery.ml.model_files import MARKER_NAME
+from gallery.ml.recommend import Machine
 from gallery.ml.registry import SOURCE_MODELS_DIR, ModelRegistry, folder_size
 from gallery.paths import app_paths
 from tests.conftest import RunResult, parse_json
@@ -29,6 +30,9 @@ Cli = Callable[..., RunResult]
 OLD_KEYS = {"name", "installed", "default", "languages", "size", "title", "repo", "precisions"}
 OLD_KEYS |= {"layout", "path", "problem"}
 NEW_KEYS = {"state", "indexed", "failed", "pending", "has_index"}
+#: Issue #12's fields: quality, size and speed side by side, and the recommendation.
+CHOOSING_KEYS = {"recall", "source", "download_bytes", "memory_mb", "revision", "revision_note"}
+CHOOSING_KEYS |= {"recommended"}
 
 
 def _registry() -> ModelRegistry:
@@ -118,9 +122,28 @@ def test_rows_states_and_counts(library: Path) -> None:
 def test_models_list_json_agrees_with_the_overview(library: Path, gallery_cli: Cli) -> None:
     listed = parse_json(gallery_cli("models", "list", "--json"))
     assert listed == [entry.as_dict() for entry in _overview()]
-    assert all(set(row) == OLD_KEYS | NEW_KEYS for row in listed)
+    assert all(set(row) == OLD_KEYS | NEW_KEYS | CHOOSING_KEYS for row in listed)
+    rows = {row["name"]: row for row in listed}
+    catalog = load_catalog()
+    for entry in catalog.models:
+        row = rows[entry.name]
+        assert row["recall"] == {"en": entry.recall.get("en"), "zh": entry.recall.get("zh")}
+        assert row["source"] == (entry.recall_source or None)
+        assert row["download_bytes"] == entry.download_bytes and row["revision"] == entry.revision
+        assert row["memory_mb"] == entry.memory_mb
+        assert row["revision_note"] == entry.revision_note
+        assert (len(row["revision"]) == 40) or row["revision_note"], "pinned, or says why"
+    for name in ("colours", "gone"):  # outside the catalog: nothing published
+        assert rows[name]["recall"] == {"en": None, "zh": None}
+        assert rows[name]["source"] is None and rows[name]["download_bytes"] is None
+    assert rows["vit-b-16-siglip2"]["recall"] == {"en": 75.19, "zh": 64.39}
+    assert [row["name"] for row in listed if row["recommended"]] == [
+        next(e.name for e in _overview() if e.recommended)
+    ]
+    assert all(isinstance(row["recommended"], bool) for row in listed)
     text = gallery_cli("models", "list").stdout
     assert "colours" in text and "damaged" in text and "no completion marker" in text
+    assert "Recommended for this computer: " in text and "75.2/64.4" in text
 
 
 def test_default_model_name_rule(tmp_path: Path, model_dirs: dict[str, Path]) -> None:
@@ -168,3 +191,26 @@ def test_a_damaged_library_does_not_stop_the_list(gallery_cli: Cli, lumen_home: 
     listed = gallery_cli("models", "list")
     assert listed.returncode == 0
     assert "clip-vit-b-32" in listed.stdout and "warning:" in listed.stderr
+
+
+def test_the_recommendation_follows_the_machine_and_the_language(library: Path) -> None:
+    store = Store(app_paths().library_db)
+    try:
+
+        def recommended(machine: Machine, language: str) -> list[str]:
+            rows = model_overview(_registry(), store, None, machine=machine, language=language)
+            picked = [e for e in rows if e.recommended]
+            assert all(e.reason for e in picked) and not any(
+                e.reason for e in rows if not e.recommended
+            )
+            return [e.name for e in picked]
+
+        cpu = Machine(gpu=False, memory_mb=16_384, cpus=8)
+        assert recommended(cpu, "en") == ["vit-b-16-siglip2"]
+        assert recommended(cpu, "zh") == ["xlm-roberta-base-vit-b-32"]
+        assert recommended(Machine(gpu=False, memory_mb=4_096, cpus=8), "en") == ["clip-vit-b-32"]
+        assert recommended(Machine(gpu=True, memory_mb=32_768, cpus=8), "zh") == [
+            "nllb-clip-base-siglip"
+        ]
+    finally:
+        store.close()

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QTableWidget, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
+from gallery.ml.catalog import load_catalog
 from gallery.ml.model_files import MARKER_NAME
+from gallery.ml.recommend import has_cjk
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import app_paths
+from gallery.ui.dialogs import FirstRunDialog
 from gallery.ui.main_window import MainWindow
 from gallery.ui.model_download import DownloadDialog
 from tests.support.hub_server import HubServer
@@ -168,6 +171,7 @@ def test_the_models_dialog_and_the_cli_list_the_same_models_in_the_same_states(
         return tuple(row[key] for key in keys)
 
     assert [facts(entry.as_dict()) for entry in dialog.rows] == [facts(row) for row in listed]
+
     def cell(row: int, column: int) -> str:
         item = dialog.table.item(row, column)
         assert item is not None
@@ -191,3 +195,100 @@ def test_importing_a_model_folder_runs_in_the_background_and_puts_it_to_use(
     assert window.model is not None and window.model.name == model_dirs["colour-immich"].name
     assert window.status.text() == f"Model {window.model.name} is ready."
     assert [m.name for m in ModelRegistry(window.paths.models).installed()] == [window.model.name]
+
+
+def _cells(table: QTableWidget, row: int) -> list[str]:
+    return [(table.item(row, c) or QTableWidgetItem()).text() for c in range(table.columnCount())]
+
+
+def test_the_models_dialog_shows_quality_size_speed_and_the_recommendation(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.host.settings.language = "en"  # recommend for English, whatever the system says
+    dialog = window.models.show_models()
+    rows = {row.name: row for row in dialog.rows}
+    recommended = [row for row in dialog.rows if row.recommended]
+    assert len(recommended) == 1 and recommended[0].reason
+    chosen = recommended[0]
+    assert chosen.recall.get("en") is not None
+    assert dialog.recommendation.text() == (
+        f"Recommended for this computer: {chosen.title}. {chosen.reason}"
+    )
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(5, 10)]  # type: ignore[union-attr]
+    assert headers == ["English search", "Chinese search", "Download", "Memory", "Time per photo"]
+    index = [row.name for row in dialog.rows].index(chosen.name)
+    cells = _cells(dialog.table, index)
+    assert cells[0] == f"{chosen.title} (recommended)"
+    assert cells[5] == f"{chosen.recall['en']:.1f}"
+    assert cells[7].endswith("GB") and cells[9].endswith(" ms")
+    b32 = _cells(dialog.table, [row.name for row in dialog.rows].index("clip-vit-b-32"))
+    assert b32[5] == "59.4" and b32[6] == "—" and b32[9] == "2.3 ms"
+    assert rows["xlm-roberta-base-vit-b-32"].recall == {"en": 68.33, "zh": 72.52}
+    tip = dialog.table.item(index, 5)
+    assert tip is not None and "searching.md" in tip.toolTip()
+    dialog.close()
+
+
+def test_the_first_run_dialog_selects_the_recommended_model_with_its_numbers(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.host.settings.language = "en"
+    dialog = FirstRunDialog(window.models.rows(), None, window)
+    qtbot.addWidget(dialog)
+    chosen = next(m for m in dialog.models if m.recommended)
+    assert dialog.chosen == chosen.name
+    assert dialog.download.text() == f"Download {chosen.title}" and dialog.download.isEnabled()
+    assert dialog.recommendation.text().startswith(
+        f"Recommended for this computer: {chosen.title}."
+    )
+    assert all(m.repo for m in dialog.models), "only what can be downloaded"
+    titles = [_cells(dialog.table, i)[0] for i in range(dialog.table.rowCount())]
+    assert f"{chosen.title} (recommended)" in titles
+    b32 = _cells(dialog.table, [m.name for m in dialog.models].index("clip-vit-b-32"))
+    assert b32[1:3] == ["59.4", "—"] and b32[5] == "2.3 ms"
+    dialog.table.selectRow([m.name for m in dialog.models].index("clip-vit-b-32"))
+    assert dialog.chosen == "clip-vit-b-32"
+    assert dialog.download.text() == "Download CLIP ViT-B/32 (OpenAI)"
+
+    window.host.settings.language = "zh_CN"  # a Chinese interface recommends for Chinese
+    chinese = FirstRunDialog(window.models.rows(), "no network", window)
+    qtbot.addWidget(chinese)
+    picked = next(m for m in chinese.models if m.recommended)
+    assert picked.recall.get("zh") is not None and "Chinese" in (picked.reason or "")
+    assert not chinese.download.isEnabled(), "offline: import only"
+
+
+def test_a_chinese_query_into_an_english_only_model_offers_one_that_reads_chinese(
+    qtbot: QtBot,
+    window: MainWindow,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken: list[str] = []
+    monkeypatch.setattr(window.models, "download_model", taken.append)
+    window.models.import_model(model_dirs["colour-hf"])  # says nothing of languages: English
+    photos = tmp_path / "photos"
+    for colour in ("red", "green"):
+        solid_colour_image(photos / f"{colour}.jpg", colour)
+    window.add_folders([photos])
+    qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
+    message = window.search_message
+    window.search.setText("红色的车")
+    qtbot.waitUntil(lambda: message.isVisible() and message.offered is not None, timeout=10_000)
+    offered = message.offered
+    assert offered is not None
+    title = load_catalog().get(offered).title
+    assert "reads English only" in message.text() and f"Download {title}</a>" in message.text()
+    assert "zh" in load_catalog().get(offered).languages
+    message.linkActivated.emit(offered)
+    assert taken == [offered]
+
+    window.search.setText("red")  # an English query: the offer goes
+    qtbot.waitUntil(lambda: not message.isVisible(), timeout=10_000)
+    assert message.offered is None
+
+
+def test_cjk_detection() -> None:
+    assert has_cjk("红色的车") and has_cjk("a 猫") and has_cjk("ねこ") and has_cjk("고양이")
+    assert not has_cjk("red car") and not has_cjk("café — naïve") and not has_cjk("")

@@ -124,7 +124,7 @@ TWINS: tuple[Twin, ...] = (
     Twin(
         "nllb-clip-base-siglip",
         "NLLB-CLIP base (SigLIP)",
-        ("nllb-clip-base-siglip-mrl", "nllb-clip-base-siglip-v1"),
+        ("nllb-clip-base-siglip",),
         VisionSpec(768, 12, 12, 16, 384, 768, act="gelu"),
         TextSpec(256_206, 1024, 12, 16, 77, 768, act="relu", pool="first", proj="linear"),
         note="NLLB-200-distilled-600M encoder; learned positions for its sinusoidal ones",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from gallery.library.model_overview import ModelEntry
     from gallery.library.store import Store
 
-_ROW = "{mark} {name:<28} {state:<9} {size:>9} {indexed:>8}  {languages:<14} {detail}"
+_ROW = "{mark} {name:<28} {state:<9} {size:>9} {indexed:>8}  {recall:<11} {languages:<14} {detail}"
 
 
 @contextmanager
@@ -50,14 +50,23 @@ def _store_for_counts(ctx: Context) -> Iterator[Store]:
             empty.close()
 
 
+def _recall(entry: ModelEntry) -> str:
+    """'75.2/64.4': published recall in English/Chinese, '-' where none is published."""
+    figures = [entry.recall.get(language) for language in ("en", "zh")]
+    if all(figure is None for figure in figures):
+        return ""
+    return "/".join("-" if figure is None else f"{figure:.1f}" for figure in figures)
+
+
 def _text_row(entry: ModelEntry) -> str:
     size = "" if entry.size is None else formatting.size(entry.size)
     return _ROW.format(
-        mark="*" if entry.default else " ",
+        mark="*" if entry.default else "+" if entry.recommended else " ",
         name=entry.name,
         state=entry.state.value,
         size=size if entry.installed or not size else f"~{size}",
         indexed=entry.indexed if entry.has_index else "-",
+        recall=_recall(entry),
         languages=",".join(entry.languages)[:14],
         detail=entry.problem or entry.path or entry.title,
     )
@@ -65,9 +74,11 @@ def _text_row(entry: ModelEntry) -> str:
 
 def cmd_models_list(ctx: Context, args: argparse.Namespace) -> int:
     from gallery.library.model_overview import model_overview
+    from gallery.ml.recommend import machine_facts
 
+    machine = machine_facts(ctx.settings.device)
     with _store_for_counts(ctx) as store:
-        entries = model_overview(ctx.registry(), store, ctx.settings.default_model)
+        entries = model_overview(ctx.registry(), store, ctx.settings.default_model, machine=machine)
     if args.json:
         print_json([entry.as_dict() for entry in entries])
         return 0
@@ -77,12 +88,17 @@ def cmd_models_list(ctx: Context, args: argparse.Namespace) -> int:
         state="STATE",
         size="SIZE",
         indexed="INDEXED",
+        recall="RECALL",
         languages="LANGUAGES",
         detail="DETAIL",
     )
     print(header.rstrip())
     for entry in entries:
         print(_text_row(entry).rstrip())
+    print("* the default model   + recommended here   RECALL: published search, English/Chinese")
+    for entry in entries:
+        if entry.recommended and entry.reason:
+            print(f"Recommended for this computer: {entry.name}. {entry.reason}")
     if not any(entry.installed for entry in entries):
         print(
             f"No model installed. Download one with: {render(Remedy(Action.DOWNLOAD_MODEL))} "

@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from gallery.errors import ModelError
 from gallery.library.model_indexes import index_status
 from gallery.library.store import Store
 from gallery.ml.catalog import Catalog, CatalogModel, load_catalog
 from gallery.ml.model_files import read_facts
+from gallery.ml.recommend import (
+    LANGUAGES,
+    Machine,
+    Recommendation,
+    machine_facts,
+    recommend,
+    system_language,
+)
 from gallery.ml.registry import DamagedModel, InstalledModel, ModelRegistry
+from gallery.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +57,17 @@ class ModelEntry:
     layout: str | None
     path: Path | None
     problem: str | None
+    #: Published retrieval per language (Crossmodal-3600, mean R@1/5/10 in %), None where
+    #: nothing is published; `source` says where the figures come from.
+    recall: dict[str, float | None] = field(default_factory=dict)
+    source: str | None = None
+    download_bytes: int | None = None  # the catalog's download of the default precision
+    memory_mb: int | None = None  # published peak memory
+    published_ms: float | None = None  # published time per photo (8-core desktop CPU)
+    revision: str | None = None  # a 40-hex commit id, else a branch and `revision_note`
+    revision_note: str | None = None
+    recommended: bool = False  # the model `recommend` picks for this computer and language
+    reason: Text | None = None  # why, in one line (the recommended row only)
 
     @property
     def installed(self) -> bool:
@@ -71,6 +92,13 @@ class ModelEntry:
             "failed": self.failed,
             "pending": self.pending,
             "has_index": self.has_index,
+            "recall": {language: self.recall.get(language) for language in LANGUAGES},
+            "source": self.source,
+            "download_bytes": self.download_bytes,
+            "memory_mb": self.memory_mb,
+            "revision": self.revision,
+            "revision_note": self.revision_note,
+            "recommended": self.recommended,
         }
 
 
@@ -88,6 +116,7 @@ class _Facts:
     layout: str | None = None
     path: Path | None = None
     problem: str | None = None
+    catalog: CatalogModel | None = None
 
 
 def _pick_default(
@@ -125,6 +154,7 @@ def _catalog_facts(entry: CatalogModel) -> _Facts:
         size=entry.approx_bytes.get(entry.default_precision),
         repo=entry.repo,
         precisions=tuple(entry.precisions),
+        catalog=entry,
     )
 
 
@@ -204,12 +234,30 @@ def _rows(
     return list(rows.values())
 
 
+def recommendation(
+    catalog: Catalog | None, machine: Machine | None = None, language: str | None = None
+) -> Recommendation | None:
+    """The catalog model for this computer (its GPU, memory and cores) and language (the
+    system's unless told)."""
+    if catalog is None:
+        return None
+    return recommend(catalog.models, machine or machine_facts(), language or system_language())
+
+
 def model_overview(
-    registry: ModelRegistry, store: Store, configured: str | None
+    registry: ModelRegistry,
+    store: Store,
+    configured: str | None,
+    *,
+    machine: Machine | None = None,
+    language: str | None = None,
 ) -> list[ModelEntry]:
-    """Every model to show, with this library's indexed, failed and pending counts for each.
+    """Every model to show, with this library's indexed, failed and pending counts for each,
+    the catalog's published figures and which one is recommended for this computer (`machine`,
+    by default its own facts with the "auto" device) and `language` (by default the system's).
     A catalog that cannot be read is logged and the list holds what is installed."""
     catalog = _read_catalog()
+    recommended = recommendation(catalog, machine, language)
     installed = registry.installed()
     indexed_names = store.model_names()
     default = _pick_default(
@@ -235,6 +283,28 @@ def model_overview(
                 layout=facts.layout,
                 path=facts.path,
                 problem=facts.problem,
+                **_published(facts.catalog),
+                recommended=recommended is not None and facts.name == recommended.name,
+                reason=(
+                    recommended.reason
+                    if recommended is not None and facts.name == recommended.name
+                    else None
+                ),
             )
         )
     return entries
+
+
+def _published(entry: CatalogModel | None) -> dict[str, Any]:
+    """The catalog's published figures of a row (none for a model outside the catalog)."""
+    if entry is None:
+        return {}
+    return {
+        "recall": dict(entry.recall),
+        "source": entry.recall_source or None,
+        "download_bytes": entry.download_bytes or None,
+        "memory_mb": entry.memory_mb,
+        "published_ms": entry.published_ms,
+        "revision": entry.revision,
+        "revision_note": entry.revision_note,
+    }

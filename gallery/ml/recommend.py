@@ -153,6 +153,23 @@ def system_language() -> str:
     return language_of(name)
 
 
+#: Han ideographs (with extension A and the compatibility block), kana and Hangul: a query
+#: with any of them is not one an English-only model can read.
+_CJK = (
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x2FA1F),  # CJK extensions B-F, compatibility supplement
+)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text holds Chinese, Japanese or Korean characters."""
+    return any(lo <= ord(ch) <= hi for ch in text for lo, hi in _CJK)
+
+
 def _language_name(language: str) -> Text:
     return say("Chinese") if language == "zh" else say("English")
 

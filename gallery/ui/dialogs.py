@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -13,15 +14,25 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from gallery import APP_NAME, __version__
 from gallery.diagnostics import LICENSES, versions
+from gallery.library.model_overview import ModelEntry
 from gallery.ml.providers import DEVICE_CHOICES
 from gallery.settings import Settings
 from gallery.ui import i18n
+from gallery.ui.models_dialog import (
+    FIGURE_COLUMNS,
+    figure_headers,
+    fill_figures,
+    recommendation_text,
+    title_text,
+)
 
 
 class DiagnosticsDialog(QDialog):
@@ -111,15 +122,22 @@ class SettingsDialog(QDialog):
 
 
 class FirstRunDialog(QDialog):
-    """No model yet: download the default one, or import a folder (works offline)."""
+    """No model yet: download one (the one recommended for this computer is selected, each
+    with its published search quality, size and time per photo, and the choice explained in
+    a line), or import a folder (works offline)."""
 
     DOWNLOAD, IMPORT = 1, 2
+    _COLUMNS = 6  # model, English, Chinese, download, memory, time per photo
 
     def __init__(
-        self, default_model: str | None, offline_reason: str | None, parent: QWidget | None = None
+        self,
+        models: list[ModelEntry],
+        offline_reason: str | None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Welcome to Lumen Gallery"))
+        self.models = [m for m in models if m.repo]  # what can be downloaded
         text = self.tr(
             "<h3>Welcome to Lumen Gallery</h3><p>To find photos by what is in them, Lumen "
             "Gallery needs a model. It runs on this computer; your photos never leave it.</p>"
@@ -130,14 +148,28 @@ class FirstRunDialog(QDialog):
                 "copied here, or download later.</p>"
             ).format(reason=offline_reason)
         label = QLabel(text, wordWrap=True)
+        self.recommendation = QLabel(recommendation_text(self.models), wordWrap=True)
+        self.table = QTableWidget(len(self.models), self._COLUMNS)
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("ModelsDialog", "Model"),
+                *(QCoreApplication.translate("ModelsDialog", c) for c in FIGURE_COLUMNS),
+            ]
+        )
+        figure_headers(self.table, 1)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        for i, entry in enumerate(self.models):
+            self.table.setItem(i, 0, QTableWidgetItem(title_text(entry)))
+            fill_figures(self.table, i, 1, entry)
+        self.table.resizeColumnsToContents()
+        self.table.setVisible(bool(self.models))
         buttons = QDialogButtonBox()
         self.download = buttons.addButton(
-            self.tr("Download {model}").format(model=default_model)
-            if default_model
-            else self.tr("Download a Model"),
-            QDialogButtonBox.ButtonRole.AcceptRole,
+            self.tr("Download a Model"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.download.setEnabled(default_model is not None and offline_reason is None)
         self.import_button = buttons.addButton(
             self.tr("Import Model Folder…"), QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -145,6 +177,32 @@ class FirstRunDialog(QDialog):
         self.download.clicked.connect(lambda: self.done(self.DOWNLOAD))
         self.import_button.clicked.connect(lambda: self.done(self.IMPORT))
         later.clicked.connect(self.reject)
+        self.offline = offline_reason is not None
+        self.table.itemSelectionChanged.connect(self._update_download)
+        names = [m.name for m in self.models]
+        first = next((m.name for m in self.models if m.recommended), None)
+        first = first or next((m.name for m in self.models if m.default), None)
+        if first is not None:
+            self.table.selectRow(names.index(first))
+        self._update_download()
         layout = QVBoxLayout(self)
         layout.addWidget(label)
+        layout.addWidget(self.recommendation)
+        layout.addWidget(self.table)
         layout.addWidget(buttons)
+        self.resize(760, 420)
+
+    @property
+    def chosen(self) -> str | None:
+        """The model to download: the selected row (the recommended one unless changed)."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.models[rows[0].row()].name if rows else None
+
+    def _update_download(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        entry = self.models[rows[0].row()] if rows else None
+        if entry is None:
+            self.download.setText(self.tr("Download a Model"))
+        else:
+            self.download.setText(self.tr("Download {model}").format(model=entry.title))
+        self.download.setEnabled(entry is not None and not self.offline)

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         self.filter_bar.changed.connect(self._filters_changed)
         search.answered.connect(self._show_answer)
         search.failed.connect(self._search_failed)
+        self.search_message.offer_taken.connect(self.models.take_offer)
         search.settled.connect(box.remember)
         search.device_ready.connect(self.host.on_device_ready)
         search.device_ready.connect(self.device_button.on_device_ready)
@@ -255,6 +256,9 @@ class MainWindow(QMainWindow):
         if answer.ranked:
             self.grid.scrollToTop()
         self.search_message.on_answer()
+        offer = self.models.chinese_offer(answer.query) if answer.ranked else None
+        if offer is not None:
+            self.search_message.on_offer(offer.name, offer.text, offer.link)
         self.status.on_answer(answer)
 
     @Slot(object)
@@ -334,4 +338,3 @@ class MainWindow(QMainWindow):
         self.settings.save(self.paths.settings_file)
         self.library.close()
         super().closeEvent(event)
-

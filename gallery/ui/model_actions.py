@@ -1,11 +1,14 @@
-"""What the app does with models: the first-run offer, downloads, the Models dialog, switching
-(with what the new model still has to index), importing a folder, deleting an old index,
-removing a model, and the settings that choose how the model runs."""
+"""What the app does with models: the first-run offer (the model recommended for this computer
+and language selected), downloads, the Models dialog, switching (with what the new model still
+has to index), importing a folder, deleting an old index, removing a model, the settings that
+choose how the model runs, and the offer of a Chinese-reading model when a Chinese query is
+typed into an English-only one."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -16,8 +19,11 @@ from gallery.errors import GalleryError
 from gallery.library.model_indexes import delete_model_index, index_status
 from gallery.library.model_overview import ModelEntry, model_overview
 from gallery.ml.catalog import load_catalog
+from gallery.ml.model_files import read_facts
+from gallery.ml.recommend import has_cjk, language_of, machine_facts, recommend
 from gallery.ml.registry import InstalledModel
 from gallery.text import say
+from gallery.ui import i18n
 from gallery.ui.context import AppContext, WindowPart
 from gallery.ui.dialogs import FirstRunDialog, SettingsDialog
 from gallery.ui.job_dialog import JobDialog
@@ -27,6 +33,15 @@ from gallery.ui.models_dialog import ModelsDialog
 
 log = logging.getLogger(__name__)
 
+
+@dataclass(frozen=True)
+class ModelOffer:
+    """A model that reads the query's language, to download (or switch to) from the line
+    under the search box."""
+
+    name: str
+    text: str  # the line, in the interface language
+    link: str  # the link's words: "Download X" or "Use X"
 
 
 class ModelActions(WindowPart):
@@ -43,22 +58,80 @@ class ModelActions(WindowPart):
     def _settings_file(self) -> Path:
         return self.app.host.paths.settings_file
 
+    @property
+    def language(self) -> str:
+        """The search language to recommend for: the interface language ('zh' or 'en'),
+        which follows the system unless the settings choose one."""
+        return language_of(i18n.resolve(self.app.host.settings.language))
+
     def rows(self) -> list[ModelEntry]:
-        configured = self.app.host.settings.default_model
-        return model_overview(self.app.host.registry, self.app.library.store, configured)
+        settings = self.app.host.settings
+        return model_overview(
+            self.app.host.registry,
+            self.app.library.store,
+            settings.default_model,
+            machine=machine_facts(settings.device),
+            language=self.language,
+        )
 
     def offer_first_run(self, offline_reason: str | None = None) -> None:
         try:
-            default: str | None = load_catalog().default
+            load_catalog()
         except GalleryError as exc:
-            default, offline_reason = None, offline_reason or error_text(exc)
-        choice = FirstRunDialog(default, offline_reason, self.window).exec()
+            offline_reason = offline_reason or error_text(exc)
+        dialog = FirstRunDialog(self.rows(), offline_reason, self.window)
+        choice = dialog.exec()
+        chosen = dialog.chosen
         if choice == FirstRunDialog.IMPORT:
             self.choose_model_folder()
-        elif choice == FirstRunDialog.DOWNLOAD and default is not None:
-            dialog = self.download_model(default)
-            if dialog.offline and dialog.error_message:
-                self.offer_first_run(dialog.error_message)
+        elif choice == FirstRunDialog.DOWNLOAD and chosen is not None:
+            download = self.download_model(chosen)
+            if download.offline and download.error_message:
+                self.offer_first_run(download.error_message)
+
+    def chinese_offer(self, query: str) -> ModelOffer | None:
+        """For a query with Chinese characters typed into a model that reads English only
+        (its languages name neither Chinese nor several languages; a folder that says nothing
+        counts as English, like CLIP), the model recommended for Chinese on this computer."""
+        model = self.app.host.model
+        if model is None or not has_cjk(query):
+            return None
+        installed = {m.name: m for m in self.app.host.registry.installed()}
+        current = installed.get(model.name)
+        languages = read_facts(current.path).get("languages") if current else None
+        if isinstance(languages, list) and ({"zh", "multilingual"} & set(languages)):
+            return None
+        try:
+            catalog = load_catalog()
+        except GalleryError:
+            return None
+        settings = self.app.host.settings
+        chosen = recommend(catalog.models, machine_facts(settings.device), "zh")
+        if chosen is None or chosen.name == model.name:
+            return None
+        entry = catalog.get(chosen.name)
+        recall = entry.recall.get("zh")
+        text = self.tr(
+            "{model} reads English only, so Chinese words find little. {title} searches "
+            "Chinese well ({recall} recall)."
+        ).format(
+            model=model.name,
+            title=entry.title,
+            recall="—" if recall is None else f"{recall:.1f}",
+        )
+        if chosen.name in installed:
+            link = self.tr("Use {title}").format(title=entry.title)
+        else:
+            link = self.tr("Download {title}").format(title=entry.title)
+        return ModelOffer(chosen.name, text, link)
+
+    def take_offer(self, name: str) -> None:
+        """The link of an offer: switch to the model when it is installed, else download it
+        (a download puts it to use)."""
+        if name in {m.name for m in self.app.host.registry.installed()}:
+            self.use_model(name)
+        else:
+            self.download_model(name)
 
     def download_model(self, name: str) -> DownloadDialog:
         """Download with a progress dialog; on success the new model is put to use."""
