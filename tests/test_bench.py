@@ -27,6 +27,7 @@ from gallery.bench.search import (
     STRATEGY_KS,
     exact_top,
     folder_filter,
+    folder_of,
     photo_folder,
     queries,
     stored,
@@ -223,12 +224,13 @@ def test_generated_vectors_and_exact_search() -> None:
     assert [set(row) for row in top] == [set(row) for row in expected]
     assert len(set(queries(300))) == 300 and queries(900)[:300] == queries(300)
     assert np.array_equal(stored(500, 32, "clustered", [0, 7, 499]), first[[0, 7, 499]])
-    in_two = np.flatnonzero(np.arange(500) % FOLDERS < 2)  # the first two folders' photos
+    in_two = np.arange(10)  # the first two folders' photos: 5 each
+    assert list(folder_of(np.arange(500), 500)[[0, 4, 5, 499]]) == [0, 0, 1, FOLDERS - 1]
     top = exact_top(500, 32, "clustered", probes, 3, folders=2)
     expected = in_two[np.argsort(-(probes @ first[in_two].T), axis=1)[:, :3]] + 1
     assert [set(row) for row in top] == [set(row) for row in expected]
     assert folder_filter(0.01) == (photo_folder(0),) == ("/bench/photos/f000",)
-    assert folder_filter(0.5)[-1] == photo_folder(49) == photo_folder(149)
+    assert folder_filter(0.5)[-1] == photo_folder(49) == photo_folder(149) == "/bench/photos/f049"
 
 
 def test_cut_bench_measures_planted_matches_and_a_flat_model(

@@ -61,9 +61,11 @@ _MEAN_WEIGHT = 2.5  # mean cosine between two vectors ~0.4, as between unrelated
 _SPREAD = 1.0  # around a centre: nearest neighbours at cosine ~0.75, clusters overlap
 _NOISE = 0.3
 _MARKER = "bench-library.json"
-_LAYOUT = 2  # 2: photos spread over FOLDERS folders (1: one folder); a cache of another is rebuilt
+_LAYOUT = 3  # 3: FOLDERS folders, a run of ids each (2: ids dealt out; 1: one folder); rebuilt
+# The photos are in FOLDERS folders, each holding a run of consecutive file ids, as a scan
+# gives them (it lists one folder at a time): one folder is a 1 % filter, 50 a 50 % one.
 _ROOT = "/bench/photos"
-FOLDERS = 100  # photo i lies in folder i % FOLDERS: one folder is a 1 % filter, 50 a 50 % one
+FOLDERS = 100
 
 _ADJECTIVES = "red blue green old small big white black yellow orange purple new"
 _THINGS = "dog cat car boat bike train plane bird horse child tree house flower cake"
@@ -127,7 +129,7 @@ def exact_top(
     for chunk in vectors(n, dim, kind, seed=0):
         scores = probes @ chunk.T
         numbers = np.arange(offset, offset + len(chunk))
-        scores[:, numbers % FOLDERS >= folders] = -np.inf
+        scores[:, folder_of(numbers, n) >= folders] = -np.inf
         ids = np.broadcast_to(numbers + 1, scores.shape)
         all_scores = np.concatenate([best_scores, scores], axis=1)
         all_ids = np.concatenate([best_ids, ids], axis=1)
@@ -155,13 +157,19 @@ def library_paths(folder: Path) -> AppPaths:
     return AppPaths(folder / "data", folder / "cache", folder / "config", folder / "log")
 
 
-def photo_folder(index: int) -> str:
-    """The folder of the bench library's photo number `index` (file id `index + 1`)."""
-    return f"{_ROOT}/f{index % FOLDERS:03d}"
+def folder_of(number: Any, n: int) -> Any:
+    """Which folder (0 .. FOLDERS - 1) photo `number` (file id `number + 1`) of a bench
+    library of `n` lies in; numbers may be an array."""
+    return number * FOLDERS // n
+
+
+def photo_folder(folder: int) -> str:
+    """The path of the bench library's folder `folder` (counted modulo FOLDERS)."""
+    return f"{_ROOT}/f{folder % FOLDERS:03d}"
 
 
 def folder_filter(share: float) -> tuple[str, ...]:
-    """The first folders of the bench library that hold `share` of its photos."""
+    """The first folders of the bench library, which hold `share` of its photos."""
     return tuple(photo_folder(i) for i in range(max(1, round(share * FOLDERS))))
 
 
@@ -173,7 +181,7 @@ def ensure_library(
     Returns how long SQLite and the index took to build when this call built them.
     """
     spec = {"model": model_name, "layout": _LAYOUT, "vectors": n, "kind": kind}
-    paths = [f"{photo_folder(i)}/{i:07d}.jpg" for i in range(n)]
+    paths = [f"{photo_folder(folder_of(i, n))}/{i:07d}.jpg" for i in range(n)]
     return cached_library(folder, spec, (_ROOT, dim), paths, lambda: vectors(n, dim, kind, 0))
 
 
@@ -346,11 +354,12 @@ def _filtered(
         searcher.find(parse_query(text), moved, limit=k)
         changed.append(time.perf_counter() - started)
     # Recall through the app: query photos from the last folder, outside every filter here
-    numbers = [FOLDERS - 1 + FOLDERS * i for i in range(min(len(probes), n // FOLDERS))]
+    last = [i for i in range(n - n // FOLDERS - 1, n) if folder_of(i, n) == FOLDERS - 1]
+    numbers = last[:: max(1, len(last) // len(probes))][: len(probes)]
     truth = exact_top(n, dim, kind, stored(n, dim, kind, numbers), 10, len(folders))
     hits = 0
     for number, expected in zip(numbers, truth, strict=True):
-        path = f"{photo_folder(number)}/{number:07d}.jpg"
+        path = f"{photo_folder(folder_of(number, n))}/{number:07d}.jpg"
         query = Query((Term(1.0, image=ImagePaths((path,), path)),), path)
         found = searcher.find(query, filters, limit=10).hits
         hits += len({hit.file_id for hit in found} & set(expected.tolist()))
