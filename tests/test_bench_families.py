@@ -91,3 +91,13 @@ def test_the_real_twins_have_the_published_shapes() -> None:
     assert nllb.text is not None and nllb.vision is not None
     assert (nllb.text.vocab_size, nllb.text.width, nllb.text.heads) == (256_206, 1024, 16)
     assert nllb.vision.tokens == 576
+
+
+def test_bench_models_is_a_kind_of_bench() -> None:
+    from gallery.cli.parser import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["bench", "--models"]).models is True
+    assert parser.parse_args(["bench"]).models is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["bench", "--models", "--search"])
