@@ -2,12 +2,39 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>FilterBar</name>
+    <message numerus="yes">
+        <source>%Ln folders</source>
+        <translation>
+            <numerusform>%Ln folder</numerusform>
+            <numerusform>%Ln folders</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln types</source>
+        <translation>
+            <numerusform>%Ln type</numerusform>
+            <numerusform>%Ln types</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LibraryCheckDialog</name>
     <message numerus="yes">
         <source>%Ln problems found.</source>
         <translation>
             <numerusform>%Ln problem found.</numerusform>
             <numerusform>%Ln problems found.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%Ln photos</source>
+        <translation>
+            <numerusform>%Ln photo</numerusform>
+            <numerusform>%Ln photos</numerusform>
         </translation>
     </message>
 </context>
@@ -69,10 +96,31 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>%Ln results for {query}</source>
+        <source>%Ln photos match the filters</source>
         <translation>
-            <numerusform>%Ln result for {query}</numerusform>
-            <numerusform>%Ln results for {query}</numerusform>
+            <numerusform>%Ln photo matches the filters</numerusform>
+            <numerusform>%Ln photos match the filters</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>More than %Ln best matches for “{query}”</source>
+        <translation>
+            <numerusform>More than %Ln best match for “{query}”</numerusform>
+            <numerusform>More than %Ln best matches for “{query}”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln best matches for “{query}” — more below</source>
+        <translation>
+            <numerusform>%Ln best match for “{query}” — more below</numerusform>
+            <numerusform>%Ln best matches for “{query}” — more below</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln best matches for “{query}”</source>
+        <translation>
+            <numerusform>%Ln best match for “{query}”</numerusform>
+            <numerusform>%Ln best matches for “{query}”</numerusform>
         </translation>
     </message>
     <message numerus="yes">
