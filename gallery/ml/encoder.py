@@ -1,8 +1,10 @@
 """ONNX towers and the CLIP model that pairs them: load once, keep warm, embed in batches.
 
 Tensor names, dtypes and whether the batch dimension is dynamic are read from the session
-itself: Immich exports are fixed at batch 1 with int32 text; HF exports are dynamic int64,
-with or without attention_mask.
+itself: older Immich exports are fixed at batch 1 with int32 text and float NCHW pixels, newer
+ones take uint8 NHWC pixels [batch, H, W, 3] (normalised inside the graph) at a dynamic batch
+and answer `image_embedding` / `text_embedding`; HF exports are dynamic int64, with or without
+attention_mask.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy.typing as npt
 from gallery.errors import GalleryError, ModelError
 from gallery.ml.batching import choose_batch_size, is_allocation_failure
 from gallery.ml.model_folder import ModelFolder, read_model_folder
+from gallery.ml.preprocess import to_uint8_nhwc
 from gallery.ml.providers import CUDA, TENSORRT, DeviceReport, create_session
 from gallery.ml.tokenizer import DEFAULT_CONTEXT, TextTokenizer
 from gallery.text import Text, say
@@ -33,9 +36,10 @@ _NUMPY_TYPES = {
     "tensor(int64)": np.int64,
     "tensor(float)": np.float32,
     "tensor(float16)": np.float16,
+    "tensor(uint8)": np.uint8,
 }
-_IMAGE_OUTPUTS = ("image_embeds", "embedding", "embeddings", "image_features")
-_TEXT_OUTPUTS = ("text_embeds", "embedding", "embeddings", "text_features")
+_IMAGE_OUTPUTS = ("image_embeds", "image_embedding", "embedding", "embeddings", "image_features")
+_TEXT_OUTPUTS = ("text_embeds", "text_embedding", "embedding", "embeddings", "text_features")
 # Providers whose sessions run through an IOBinding, and the device their output is bound to.
 _BOUND_DEVICES = {CUDA: "cuda", TENSORRT: "cuda"}
 _TRIM_PROBE = "a photo of a dog on the beach"
@@ -103,6 +107,11 @@ class OnnxTower:
         self.dim: int | None = out_shape[-1] if isinstance(out_shape[-1], int) else None
         first = self.inputs[0].shape[0] if self.inputs[0].shape else None
         self.fixed_batch: int | None = first if isinstance(first, int) else None
+        shape = self.inputs[0].shape
+        #: uint8 pixels [batch, H, W, 3] that the graph normalises itself (newer Immich exports).
+        self.takes_uint8_nhwc = (
+            self.inputs[0].dtype == np.uint8 and len(shape) == 4 and shape[-1] == 3
+        )
         #: Where the output is bound (None: plain `run`); any ORT device works, "cpu" included.
         self.bind_device: str | None = _BOUND_DEVICES.get(self.report.provider)
         log.info(
@@ -158,9 +167,13 @@ class ClipModel:
         batch_size: int | None = None,
         cache_dir: Path | None = None,
         session_config: Mapping[str, str] | None = None,
+        language: str | None = None,
     ) -> None:
-        """`session_config` passes ONNX Runtime session config entries through unchanged."""
+        """`session_config` passes ONNX Runtime session config entries through unchanged;
+        `language` is the system language a language-prefixed model (nllb-clip) falls back on
+        for Latin-script queries (None: Python's locale)."""
         self.folder = folder
+        self.language = language
         self.session_config = dict(session_config or {})
         self.device = device
         self.threads = threads
@@ -258,16 +271,20 @@ class ClipModel:
     def embed_image_tensors(
         self, batch: FloatArray, on_retry: Callable[[int], None] | None = None
     ) -> FloatArray:
-        """Embed NCHW pixels; on an allocation failure halve the batch and retry the same rows."""
+        """Embed NCHW pixels (`preprocess.image_tensor`'s; a graph that takes uint8 NHWC gets
+        them as such); on an allocation failure halve the batch and retry the same rows."""
         tower = self.load_image_tower()
         name = tower.inputs[0].name
         dtype = tower.inputs[0].dtype
-        step = len(batch)
+        pixels: npt.NDArray[Any] = (
+            to_uint8_nhwc(batch, self.folder.preprocess) if tower.takes_uint8_nhwc else batch
+        )
+        step = len(pixels)
         while True:
             try:
                 parts = [
-                    tower.run({name: batch[i : i + step].astype(dtype, copy=False)})
-                    for i in range(0, len(batch), step)
+                    tower.run({name: pixels[i : i + step].astype(dtype, copy=False)})
+                    for i in range(0, len(pixels), step)
                 ]
                 break
             except Exception as exc:
@@ -295,7 +312,14 @@ class ClipModel:
                 if isinstance(static, int)
                 else (self.folder.context_length or DEFAULT_CONTEXT)
             )
-            self._tokenizer = TextTokenizer(self.folder.tokenizer, context, self.folder.pad_token)
+            self._tokenizer = TextTokenizer(
+                self.folder.tokenizer,
+                context,
+                self.folder.pad_token,
+                clean=self.folder.text_clean,
+                prefix=self.folder.text_prefix,
+                language=self.language,
+            )
         return self._tokenizer
 
     def tokenize(self, texts: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

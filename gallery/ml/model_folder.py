@@ -1,8 +1,15 @@
 """Read a CLIP-style model folder in either published layout, without loading any weights.
 
 Immich layout: config.json, visual/model.onnx (+ preprocess_cfg.json), textual/model.onnx,
-textual/tokenizer.json. Hugging Face / transformers.js layout: onnx/vision_model.onnx,
-onnx/text_model.onnx, tokenizer.json, preprocessor_config.json, config.json.
+textual/tokenizer.json (+ tokenizer_config.json). Hugging Face / transformers.js layout:
+onnx/vision_model.onnx, onnx/text_model.onnx, tokenizer.json, preprocessor_config.json,
+config.json.
+
+Families are told apart by their own configs: an Immich config.json is open_clip's model config
+(SigLIP: a timm `*siglip*` vision tower, `tokenizer_kwargs.clean`; nllb-clip: an NLLB
+`hf_tokenizer_name`; XLM-R: an `xlm-roberta` one), and an HF preprocessor_config.json says its
+resampling and whether it normalises (MobileCLIP: bilinear, no mean/std). What a folder cannot
+say comes from the catalog through lumen.json (family, text cleaning, language prefix).
 """
 
 from __future__ import annotations
@@ -18,6 +25,10 @@ from gallery.text import say
 
 Layout = Literal["immich", "hf"]
 ResizeMode = Literal["shortest", "squash"]
+Interpolation = Literal["bicubic", "bilinear"]
+#: Text cleaning before tokenising, as Immich and open_clip do: "whitespace" collapses runs of
+#: whitespace; "canonicalize" also lower-cases and removes punctuation.
+TextClean = Literal["whitespace", "canonicalize"]
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD = (0.26862954, 0.26130258, 0.27577711)
@@ -30,6 +41,7 @@ class PreprocessSpec:
     resize_mode: ResizeMode = "shortest"
     mean: tuple[float, float, float] = CLIP_MEAN
     std: tuple[float, float, float] = CLIP_STD
+    interpolation: Interpolation = "bicubic"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,11 @@ class ModelFolder:
     vision: VisionShape | None
     #: Batch size per device class ("gpu", "cpu") from the catalog; None: sized by the heuristic.
     batch_sizes: dict[str, int] | None = field(default=None, compare=False)
+    #: "clip", "siglip", "nllb-siglip", "mclip", "mobileclip", "chinese-clip"; None: unknown.
+    family: str | None = None
+    text_clean: TextClean | None = None
+    #: "flores-200": the query is prefixed with its FLORES-200 language code (nllb-clip).
+    text_prefix: str | None = None
 
     @property
     def name(self) -> str:
@@ -161,7 +178,11 @@ def _immich(folder: Path) -> ModelFolder:
         resize_mode=mode,
         mean=_triple(pre.get("mean"), CLIP_MEAN),
         std=_triple(pre.get("std"), CLIP_STD),
+        interpolation="bilinear" if pre.get("interpolation") == "bilinear" else "bicubic",
     )
+    family = _open_clip_family(vision_cfg, text_cfg)
+    kwargs = text_cfg.get("tokenizer_kwargs")
+    clean = kwargs.get("clean") if isinstance(kwargs, dict) else None
     return ModelFolder(
         path=folder,
         layout="immich",
@@ -178,7 +199,24 @@ def _immich(folder: Path) -> ModelFolder:
             vision_cfg.get("patch_size"),
             vision_cfg.get("image_size"),
         ),
+        family=family,
+        # Immich collapses whitespace for every model; canonicalize when the config asks.
+        text_clean="canonicalize" if clean == "canonicalize" else "whitespace",
+        text_prefix="flores-200" if family == "nllb-siglip" else None,
     )
+
+
+def _open_clip_family(vision_cfg: dict[str, Any], text_cfg: dict[str, Any]) -> str | None:
+    """The family an open_clip model config describes (None: it does not say)."""
+    tokenizer = str(text_cfg.get("hf_tokenizer_name") or text_cfg.get("hf_model_name") or "")
+    timm = str(vision_cfg.get("timm_model_name") or "")
+    if "nllb" in tokenizer.lower():
+        return "nllb-siglip"
+    if "siglip" in timm or "siglip" in tokenizer.lower():
+        return "siglip"
+    if "xlm-roberta" in tokenizer.lower():
+        return "mclip"
+    return None
 
 
 def _hf_size(pre: dict[str, Any]) -> tuple[int, ResizeMode]:
@@ -203,11 +241,15 @@ def _hf(folder: Path) -> ModelFolder:
     vision_config = config.get("vision_config") or {}
     pre = _read_json(folder / "preprocessor_config.json")
     size, mode = _hf_size(pre)
+    normalise = pre.get("do_normalize", True) is not False
     spec = PreprocessSpec(
         size=size,
         resize_mode=mode,
-        mean=_triple(pre.get("image_mean"), CLIP_MEAN),
-        std=_triple(pre.get("image_std"), CLIP_STD),
+        # do_normalize false (MobileCLIP): pixels stay in [0, 1], whatever mean/std it lists
+        mean=_triple(pre.get("image_mean"), CLIP_MEAN) if normalise else (0.0, 0.0, 0.0),
+        std=_triple(pre.get("image_std"), CLIP_STD) if normalise else (1.0, 1.0, 1.0),
+        # PIL's resample numbers, as transformers writes them: 2 bilinear, 3 bicubic
+        interpolation="bilinear" if pre.get("resample") == 2 else "bicubic",
     )
     return ModelFolder(
         path=folder,
@@ -251,11 +293,18 @@ def _with_facts(model: ModelFolder) -> ModelFolder:
         if isinstance(batch, dict)
         else None
     )
+    clean = facts.get("text_clean")
+    prefix = facts.get("text_prefix")
+    family = facts.get("family")
     return replace(
         model,
         preprocess=preprocess,
         context_length=_int(facts.get("context_length")) or model.context_length,
         batch_sizes=batch_sizes or None,
+        # the folder's own config says first; the catalog fills what it cannot say
+        family=model.family or (family if isinstance(family, str) else None),
+        text_clean=model.text_clean or (clean if clean in ("whitespace", "canonicalize") else None),
+        text_prefix=model.text_prefix or (prefix if prefix == "flores-200" else None),
     )
 
 

@@ -42,6 +42,7 @@ from onnx.compose import add_prefix_graph
 Layout = Literal["immich", "hf"]
 Kind = Literal["colour", "random"]
 Dim = int | str  # a fixed size or an ONNX dim_param name
+Pixels = Literal["nchw-float", "nhwc-uint8"]  # what an image tower takes
 
 #: The real openai/clip-vit-base-patch32 tokenizer and configs, shared by every checkout.
 TOKENIZER_DIR: Path = Path(__file__).resolve().parents[2].parent / "shared" / "clip-tokenizer"
@@ -346,22 +347,40 @@ def _vision_model(
     batch: Dim,
     input_name: str,
     outputs: list[str],
+    mean: tuple[float, float, float] = CLIP_MEAN,
+    std: tuple[float, float, float] = CLIP_STD,
+    pixels: Pixels = "nchw-float",
 ) -> onnx.ModelProto:
-    """Image tower: NCHW CLIP-normalised pixels -> [batch, dim] (+ [batch, 1, dim] if asked)."""
+    """Image tower: NCHW pixels normalised with `mean`/`std` -> [batch, dim] (+ [batch, 1, dim]
+    if asked). `pixels` "nhwc-uint8" takes uint8 [batch, size, size, 3] instead and normalises
+    inside the graph, as newer Immich exports do (Cast and Transpose first)."""
     x = input_name
     nodes: list[onnx.NodeProto] = []
     inits: list[onnx.TensorProto] = [_const("axes_1", [1], np.int64)]
+    if pixels == "nhwc-uint8":  # the graph's own front: uint8 HWC -> normalised float NCHW
+        channel = [1, 3, 1, 1]
+        inits += [
+            _const("in_mean", np.reshape(mean, channel) * 255.0, np.float32),
+            _const("in_inv_std", 1.0 / (np.reshape(std, channel) * 255.0), np.float32),
+        ]
+        nodes += [
+            helper.make_node("Cast", [input_name], ["pixels_f"], to=TensorProto.FLOAT),
+            helper.make_node("Transpose", ["pixels_f"], ["pixels_nchw"], perm=[0, 3, 1, 2]),
+            helper.make_node("Sub", ["pixels_nchw", "in_mean"], ["pixels_centred"]),
+            helper.make_node("Mul", ["pixels_centred", "in_inv_std"], ["pixels_normalised"]),
+        ]
+        x = "pixels_normalised"
     if kind == "colour":
         n_colours = len(COLOURS)
         protos = np.array(list(COLOURS.values()), dtype=np.float32)  # [K, 3]
         pad = np.eye(n_colours, dim, dtype=np.float32)  # [K, dim]: zero-pads beyond K
         inits += [
-            _const("std", CLIP_STD, np.float32),
-            _const("mean", CLIP_MEAN, np.float32),
             _const("prototypes", protos, np.float32),
             _const("neg_inv_sharpness", -1.0 / SHARPNESS, np.float32),
             _const("pad", pad, np.float32),
             _const("axes_2", [2], np.int64),
+            _const("std", std, np.float32),
+            _const("mean", mean, np.float32),
         ]
         nodes += [
             helper.make_node("ReduceMean", [x], ["norm_rgb"], axes=[2, 3], keepdims=0),
@@ -402,7 +421,11 @@ def _vision_model(
     graph = helper.make_graph(
         nodes,
         f"tiny_{kind}_vision",
-        [_info(x, TensorProto.FLOAT, [batch, 3, size, size])],
+        [
+            _info(input_name, TensorProto.UINT8, [batch, size, size, 3])
+            if pixels == "nhwc-uint8"
+            else _info(input_name, TensorProto.FLOAT, [batch, 3, size, size])
+        ],
         out_infos,
         inits,
     )
