@@ -123,6 +123,9 @@ def test_the_plan_follows_the_allowed_sets_size_and_share(
     assert index.plan(20, _allowed(0.1, 0)) == "exact"  # 200 vectors: scoring them all is cheapest
     assert index.plan(20, set(range(N))) == "filtered"  # a broad filter: the graph walk
     assert index.plan(3000, set(range(N))) == "exact"  # as many wanted as there are
+    broad = frozenset(range(1, N))
+    index.query(_probes(1)[0], 5, broad, strategy="exact")
+    assert index.plan(20, broad) == "exact"  # its vectors are copied already: a matmul
 
 
 def test_without_a_filter_the_query_is_the_plain_knn(

@@ -39,23 +39,28 @@ INDEX_SUFFIX = ".hnsw"
 # knn stays near 1-2 ms at 1M, far below the text tower's cost (docs/benchmarks.md).
 _EF_BY_SIZE = ((100_000, 128), (1_000_000, 256))
 _EF_LARGEST = 384
-# A filtered query ("allowed" labels only) is answered by one of two strategies, chosen by
-# the allowed set's size (`VectorIndex.plan`; measured in docs/benchmarks.md, "Filtered
-# search", with over-fetching, which lost at the candidate pool the searcher asks for):
-#   exact     every allowed vector scored, one matmul over their copy out of the index. The
-#             copy is slow (hnswlib hands each vector out through Python lists, ~20-60 us)
-#             but kept while the index and the set are unchanged, so a person's next queries
-#             with the same filter cost the matmul alone.
-#   filtered  hnswlib's own filtered search: the graph walk skips what the filter refuses,
-#             which costs about k / share visits: cheap for a broad filter, slow for a narrow
-#             one (it wanders far to find k allowed photos).
+# A filtered query ("allowed" labels only) is answered by one of two strategies (`plan`;
+# measured in docs/benchmarks.md, "Filtered search", with over-fetching, which lost at the
+# candidate pool the searcher asks for):
+#   exact     every allowed vector scored: one matmul over their copy out of the index. The
+#             copy is slow (hnswlib hands each vector out through Python lists, 20-60 us a
+#             vector) but kept while the index and the set are unchanged, so a person's next
+#             queries with the same filter cost the matmul alone (0.2 ms for 1,000 vectors).
+#   filtered  hnswlib's own filtered search: the graph walk steps over what the filter
+#             refuses, about max(ef, k) / share steps: cheap for a broad filter (3 ms at 50 %
+#             and k 200), slow for a narrow one (60-90 ms at 1 %: it wanders far to find k).
+# The exact scan is chosen when its copy costs less than _REPAY filtered queries would (a
+# person types several queries with one filter), and always once the copy exists.
 Strategy = Literal["knn", "exact", "filtered"]
-_EXACT_MAX = 1_000
+_COPY_US = 40.0  # copying one vector out of hnswlib
+_STEP_US = 3.0  # one step of the filtered walk (1 %, k 200, ef 200: ~20,000 steps, ~60 ms)
+_REPAY = 10
+_EXACT_MAX = 20_000  # the most vectors a copy holds (40 MB at 512-d)
 BACKGROUND = 1024  # background scores per query for the best-match cut
 _SAMPLE_FROM_ALLOWED = 4  # an allowed set up to 4x the sample is listed; a larger one is drawn
 _SEED = 0
 # Copies kept (see `VectorIndex._copy`): a filter's subset, its sample and the whole index's
-# sample; at most _EXACT_MAX vectors each (~2 MB per 1,000 512-d vectors).
+# sample; at most _EXACT_MAX vectors each.
 _COPIES = 3
 _M = 16
 _EF_CONSTRUCTION = 200
@@ -227,11 +232,23 @@ class VectorIndex:
 
     # queries ---------------------------------------------------------------------------------
     def plan(self, k: int, allowed: AbstractSet[int] | None) -> Strategy:
-        """How `query` answers: by the allowed set's size and its share of the index
-        (the thresholds and their measurements are at the top of this module)."""
+        """How `query` answers: by the allowed set's size and its share of the index (the
+        cost model and its measurements are at the top of this module)."""
+        with self._lock:
+            return self._plan(k, allowed)
+
+    def _plan(self, k: int, allowed: AbstractSet[int] | None) -> Strategy:
         if allowed is None:
             return "knn"
-        return "exact" if len(allowed) <= max(_EXACT_MAX, k) else "filtered"
+        count = len(allowed)
+        if count <= k or self._kept("subset", allowed, 0) is not None:
+            return "exact"
+        steps = self._ef(k) * len(self._live) / count
+        cheaper = count * _COPY_US <= _REPAY * steps * _STEP_US
+        return "exact" if count <= _EXACT_MAX and cheaper else "filtered"
+
+    def _ef(self, k: int) -> int:
+        return max(self.ef or search_ef(len(self._live)), k)
 
     def query(
         self,
@@ -246,7 +263,7 @@ class VectorIndex:
         one (the benchmark and tests compare them); None: `plan`'s choice."""
         query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         with self._lock:
-            chosen = strategy or self.plan(k, allowed)
+            chosen = strategy or self._plan(k, allowed)
             if allowed is None or chosen == "knn":
                 return self._knn(query, k, None) or []
             found = None if chosen == "exact" else self._knn(query, k, allowed.__contains__)
@@ -259,7 +276,7 @@ class VectorIndex:
         k = min(k, len(self._live))
         if k <= 0:
             return []
-        self._index.set_ef(max(self.ef or search_ef(len(self._live)), k))
+        self._index.set_ef(self._ef(k))
         try:
             labels, distances = self._index.knn_query(query, k=k, num_threads=1, filter=accept)
         except RuntimeError:  # hnswlib found fewer than k labels the filter accepts
