@@ -22,12 +22,15 @@ from pathlib import Path
 
 import pytest
 
+from gallery.ml.catalog import CATALOG_ENV, load_catalog, packaged_catalog
 from tests.conftest import REPO
 from tests.support.hub_server import HubServer
+from tests.support.tiny_families import FAMILY_REPOS
 from tests.support.tiny_models import build_clip_folder
 
-DEFAULT = "clip-vit-b-32"
-DEFAULT_REPO = "Xenova/clip-vit-base-patch32"
+# The wheel is built from this tree, so its catalog is this one.
+CATALOG = load_catalog(packaged_catalog())
+DEFAULT = CATALOG.get(CATALOG.default)
 TIMEOUT = 300
 
 
@@ -104,11 +107,19 @@ def _gallery(venv: Path) -> Path:
 
 def _outside_env() -> dict[str, str]:
     """The test's environment (LUMEN_HOME, HF_HOME, HF_ENDPOINT) without a path into the
-    checkout."""
+    checkout and without another catalog file: the installed package's own is read."""
     env = dict(os.environ)
-    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "VIRTUAL_ENV"):
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "VIRTUAL_ENV", CATALOG_ENV):
         env.pop(name, None)
     return env
+
+
+def _stand_in(folder: Path) -> Path:
+    """A tiny model in the default's layout and family (tests/support)."""
+    if DEFAULT.name in FAMILY_REPOS:
+        built: Path = FAMILY_REPOS[DEFAULT.name][1](folder)
+        return built
+    return build_clip_folder(folder, layout="hf", kind="colour")
 
 
 def test_the_wheel_carries_the_catalog_inside_the_package(wheel: Path) -> None:
@@ -125,8 +136,9 @@ def test_the_catalog_reads_from_a_zip_import(wheel: Path, tmp_path: Path) -> Non
         "import gallery.ml.catalog as c\n"
         "print(c.__file__); print(c.load_catalog().default)\n"
     )
-    out = _run(sys.executable, "-I", "-c", script, wheel, cwd=tmp_path).splitlines()
-    assert out[0].startswith(str(wheel)) and out[1] == DEFAULT
+    out = _run(sys.executable, "-I", "-c", script, wheel, cwd=tmp_path, env=_outside_env())
+    where, default = out.splitlines()
+    assert where.startswith(str(wheel)) and default == CATALOG.default
 
 
 def test_a_fresh_venv_with_the_wheel_lists_and_downloads_from_a_mirror(
@@ -143,13 +155,16 @@ def test_a_fresh_venv_with_the_wheel_lists_and_downloads_from_a_mirror(
 
     listed = json.loads(_run(_gallery(venv), "models", "list", "--json", cwd=elsewhere, env=env))
     rows = {row["name"]: row for row in listed}
-    assert rows[DEFAULT]["default"] and not rows[DEFAULT]["installed"]
-    assert len(rows) > 1  # the whole catalog, not just what is installed
+    assert {m.name for m in CATALOG.models} <= set(rows)  # the whole catalog, none installed
+    assert rows[DEFAULT.name]["default"] and not any(row["installed"] for row in rows.values())
 
-    hub.add_repo(DEFAULT_REPO, build_clip_folder(tmp_path / "repo", layout="hf", kind="colour"))
-    done = _run(_gallery(venv), "models", "download", DEFAULT, cwd=elsewhere, env=env)
-    assert f"Installed {DEFAULT}" in done
+    # The loopback's stand-in files cannot have the published SHA-256: the download reads the
+    # same catalog without its file pins (the hub fixture's $LUMEN_CATALOG).
+    unpinned = {**env, CATALOG_ENV: os.environ[CATALOG_ENV]}
+    hub.add_repo(DEFAULT.repo, _stand_in(tmp_path / "repo"))
+    done = _run(_gallery(venv), "models", "download", DEFAULT.name, cwd=elsewhere, env=unpinned)
+    assert f"Installed {DEFAULT.name}" in done
     assert hub.requested("GET", "/resolve/")  # from the mirror HF_ENDPOINT names
 
     listed = json.loads(_run(_gallery(venv), "models", "list", "--json", cwd=elsewhere, env=env))
-    assert next(row for row in listed if row["name"] == DEFAULT)["installed"]
+    assert next(row for row in listed if row["name"] == DEFAULT.name)["installed"]
