@@ -20,7 +20,7 @@ from tests.support.tiny_models import build_clip_folder
 
 def test_the_catalog_holds_the_models_and_facts_we_rely_on() -> None:
     catalog = load_catalog()
-    assert catalog.default == "clip-vit-b-32"
+    assert catalog.default == "vit-b-16-siglip2"
     repos = {m.name: m.repo for m in catalog.models}
     assert repos["clip-vit-b-32"] == "Xenova/clip-vit-base-patch32"
     assert repos["clip-vit-b-16"] == "Xenova/clip-vit-base-patch16"

@@ -359,10 +359,9 @@ def test_external_weights_that_a_graph_references_are_fetched(
 
 def test_cli_download_list_and_remove(gallery_cli: Cli, hub: HubServer, hf_repo: Path) -> None:
     listed = parse_json(gallery_cli("models", "list", "--json"))
-    assert [(m["name"], m["installed"], m["default"]) for m in listed][:2] == [
-        ("clip-vit-b-32", False, True),
-        ("clip-vit-b-16", False, False),
-    ]
+    flags = {m["name"]: (m["installed"], m["default"]) for m in listed}
+    assert flags["vit-b-16-siglip2"] == (False, True)  # the catalog's default
+    assert flags["clip-vit-b-32"] == flags["clip-vit-b-16"] == (False, False)
     assert {"name", "installed", "default", "languages", "size"} <= set(listed[0])
     chinese = next(m for m in listed if m["name"] == "chinese-clip-vit-b-16")
     assert chinese["languages"] == ["zh"]
