@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from gallery.errors import Action, Remedy, UserError
 from gallery.library.indexer import IndexSummary
+from gallery.ml.download import ModelDownloadProgress
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
@@ -22,6 +23,7 @@ from gallery.text import say
 from gallery.ui import i18n
 from gallery.ui.main_window import MainWindow
 from gallery.ui.messages import error_text
+from gallery.ui.model_download import describe
 from gallery.ui.search_controller import Answer
 from gallery.ui.statusbar.message import StatusMessage
 from tests.support.tiny_models import solid_colour_image
@@ -141,3 +143,11 @@ def test_chinese_text_is_drawn_with_real_glyphs(qapp: object) -> None:
                     ".ci/run does)")
     missing = _drawn("\ue000\ue001")  # private-use code points: no font has them
     assert _drawn("照片") != missing and _drawn("红绿") != _drawn("照片")
+
+
+def test_a_download_waiting_for_another_reads_in_chinese(language: object) -> None:
+    waits = say("Waiting for another download of {name}…", name="vit-b-16-siglip2")
+    progress = ModelDownloadProgress(0, None, 0.0, None, waits, stage="wait")
+    assert describe(progress) == "Waiting for another download of vit-b-16-siglip2…"
+    i18n.install(i18n.CHINESE)
+    assert describe(progress).startswith("正在等待") and "vit-b-16-siglip2" in describe(progress)

@@ -38,6 +38,8 @@ def _line_of_index(p: IndexProgress) -> str:
 def _line_of_download(name: str, p: ModelDownloadProgress) -> str:
     if p.stage == "install":
         return f"Installing {name}: checking that the model runs..."
+    if p.stage == "wait":
+        return str(p.current_file)  # "Waiting for another download of NAME…"
     done = formatting.size(p.bytes_done)
     of_total = f" of {formatting.size(p.bytes_total)}" if p.bytes_total else ""
     figures = _with_eta(formatting.rate(p.speed, "B"), p.eta)

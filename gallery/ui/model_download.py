@@ -25,6 +25,8 @@ translate = QCoreApplication.translate
 def describe(progress: ModelDownloadProgress) -> str:
     if progress.stage == "install":
         return translate("DownloadDialog", "Checking and installing the model…")
+    if progress.stage == "wait":  # another process downloads it: no figures of our own
+        return i18n.translated(progress.current_file)
     done, speed = i18n.size(progress.bytes_done), i18n.size(round(progress.speed))
     if progress.bytes_total:
         total = i18n.size(progress.bytes_total)
