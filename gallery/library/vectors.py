@@ -90,6 +90,14 @@ class _Copy:
         return allowed is not None and self.allowed is not None and allowed == self.allowed
 
 
+def _dot(vectors: FloatArray, query: FloatArray) -> FloatArray:
+    """Each row's inner product with `query`, in this thread: `vectors @ query` hands the
+    product to OpenBLAS's threads, which on a busy machine wait for a core (a 0.2 ms scan
+    took 8 ms in the benchmark); einsum's own loop costs ~2x the ideal and never waits."""
+    scores: FloatArray = np.einsum("ij,j->i", vectors, query)
+    return scores
+
+
 def _fsync_write(path: Path, data: bytes) -> None:
     with path.open("wb") as handle:
         handle.write(data)
@@ -295,7 +303,7 @@ class VectorIndex:
         copy = self._copy("subset", allowed, 0)
         if not len(copy.labels) or k <= 0:
             return []
-        scores: FloatArray = copy.vectors @ query[0]
+        scores = _dot(copy.vectors, query[0])
         top = np.argpartition(-scores, min(k, len(scores)) - 1)[:k]
         order = top[np.lexsort((copy.labels[top], -scores[top]))]
         return [(int(copy.labels[i]), float(scores[i])) for i in order]
@@ -308,7 +316,7 @@ class VectorIndex:
         scores for this query, for the best-match cut (`best_matches.best_count`)."""
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         with self._lock:
-            scores: FloatArray = self._copy("sample", allowed, n).vectors @ query
+            scores = _dot(self._copy("sample", allowed, n).vectors, query)
         return scores
 
     def _copy(self, kind: str, allowed: AbstractSet[int] | None, n: int) -> _Copy:
