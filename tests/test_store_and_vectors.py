@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +284,28 @@ def test_index_file_missing_labels_is_caught_up_even_with_a_matching_sidecar(
     assert "caught up with the library: +15" in caplog.text
     assert reopened.labels() == set(ids)
     assert reopened.query(vectors[17], k=1)[0][0] == ids[17]
+
+
+def test_stores_opening_one_new_library_at_once_migrate_it_once(tmp_path: Path) -> None:
+    """The app and a CLI run started together on a fresh library: each reads schema 0, one
+    migrates, and the other must not then run the same migration again."""
+    for round_ in range(8):
+        db = tmp_path / f"library-{round_}.sqlite3"
+        start = threading.Barrier(6)
+        errors: list[BaseException] = []
+
+        def open_it(
+            db: Path = db, start: threading.Barrier = start, errors: list[BaseException] = errors
+        ) -> None:
+            start.wait()
+            try:
+                Store(db).close()
+            except BaseException as exc:  # collected for the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors

@@ -271,6 +271,10 @@ class Store:
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
+                # Another process opening the same new library may have migrated it while
+                # this one waited for the write lock: read the version again under it.
+                if int(self.db.execute("PRAGMA user_version").fetchone()[0]) > number:
+                    continue
                 self._apply(number)
             log.info("Library schema migrated to version %d", number + 1)
 
