@@ -63,8 +63,8 @@ def robust_z(scores: Sequence[float], background: FloatArray) -> npt.NDArray[np.
     if sample.size < MIN_BACKGROUND:
         return None
     values = np.asarray(scores, dtype=np.float64)
-    median = float(np.median(sample))
-    spread = median - float(np.percentile(sample, LOWER_PERCENTILE))
+    low, median = (float(q) for q in np.percentile(sample, [LOWER_PERCENTILE, 50]))
+    spread = median - low
     scale = max(abs(median), float(np.max(np.abs(sample))), *np.abs(values[:1]))
     if not spread > _FLAT * scale:
         return None
