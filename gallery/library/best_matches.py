@@ -12,22 +12,24 @@ searched photos (the "background": what an unrelated photo scores for this query
 
 The spread uses the lower half only (for a normal bulk it equals the standard deviation), so
 the matches, which sit in the upper tail, do not inflate it; the median hardly moves for them.
-A candidate is a best match when z reaches `sqrt(2 ln population) + MARGIN`: the first term is
-about where the best of `population` unrelated photos lands by chance (the maximum of n normal
-draws grows like sqrt(2 ln n)), so a bigger library asks more of a match, and a library of only
-unrelated photos gives none. The best set is the leading run of candidates that pass.
+A candidate is a best match when z reaches `sqrt(2 ln population) + MARGIN + SAMPLE_NOISE /
+sqrt(background size)`: the first term is about where the best of `population` unrelated photos
+lands by chance (the maximum of n normal draws grows like sqrt(2 ln n)), so a bigger library
+asks more of a match, and a library of only unrelated photos gives none; the last allows for
+the spread being estimated from a sample (it matters only for small ones). The best set is
+the leading run of candidates that pass.
 Shifting or scaling every score (another model's scale) leaves z unchanged; a background with
 no spread (every photo scores the same) gives 0.
 
 MARGIN was tuned with `gallery bench --cut` (docs/benchmarks.md, "Best-match cut"): planted
 matches in CLIP-like geometry at 500 and 50,000 photos, queries with no match, and a
 random-weight ViT's flat scores. 0.5 is the least margin at which no query without a match
-got a best match at either size (0.25 claimed one at each); above it precision barely rises
-(1.00 at 500, 0.94 at 50,000, the misses being related photos that score almost like
+got a best match at either size (0.25 claimed one among 500); above it precision barely rises
+(1.00 at 500, 0.92 at 50,000, the misses being related photos that score almost like
 matches) while recall falls fast: matches 0.15 above the unrelated median are all found
-among 500 photos and 75 % among 50,000 at 0.5, 12 % among 50,000 at 1.0. A bigger library
-asks more of a match, and that is right: among 50,000 photos chance alone puts a few
-unrelated ones where a weak match would be.
+among 500 photos and 57 % among 50,000 at 0.5, 7 % among 50,000 at 1.0. A bigger library
+asks more of a match, and that is right: among 50,000 photos chance and related photos reach
+where a weak match would be.
 """
 
 from __future__ import annotations
@@ -47,13 +49,20 @@ MARGIN = 0.5
 LOWER_PERCENTILE = 100 * 0.5 * math.erfc(1 / math.sqrt(2))  # 15.87
 #: Fewer background scores than this say too little about the bulk to cut anything.
 MIN_BACKGROUND = 8
+#: The spread is estimated from the background sample, with a standard error of about
+#: 1.1 / sqrt(samples) of itself: the cut rises by SAMPLE_NOISE / sqrt(samples) (0.09 for a
+#: full 1,024-photo sample, 0.7 for a folder of 18 photos, where a grey photo 3.3 spreads
+#: above its neighbours would otherwise pass for a match of "red").
+SAMPLE_NOISE = 3.0
 # A spread this small against the scores' magnitude is rounding, not a distribution.
 _FLAT = 1e-6
 
 
-def threshold(population: int, margin: float = MARGIN) -> float:
-    """The z a best match must reach among `population` searched photos."""
-    return math.sqrt(2 * math.log(max(population, 2))) + margin
+def threshold(population: int, margin: float = MARGIN, samples: int = 1024) -> float:
+    """The z a best match must reach among `population` searched photos, with the median and
+    spread estimated from `samples` background scores."""
+    chance = math.sqrt(2 * math.log(max(population, 2)))
+    return chance + margin + SAMPLE_NOISE / math.sqrt(max(samples, 1))
 
 
 def robust_z(scores: Sequence[float], background: FloatArray) -> npt.NDArray[np.float64] | None:
@@ -83,5 +92,5 @@ def best_count(
     z = robust_z(scores, background)
     if z is None:
         return 0
-    below = np.flatnonzero(z < threshold(population, margin))
+    below = np.flatnonzero(z < threshold(population, margin, len(background)))
     return int(below[0]) if below.size else len(z)
