@@ -69,3 +69,16 @@ def test_the_best_set_is_the_leading_run() -> None:
     background = np.random.default_rng(1).normal(0.0, 1.0, 1024).astype(np.float32)
     # a candidate below the cut ends the set even if a later one (out of order) is above it
     assert best_count([9.0, 8.5, 1.0, 9.0], background, 1000) == 2
+
+
+def test_a_small_background_asks_more() -> None:
+    """With 18 photos the spread is a rough estimate, so the cut rises by 3 / sqrt(18); the
+    same z against a full sample passes."""
+    rng = np.random.default_rng(5)
+    few = rng.normal(0.0, 1.0, 18).astype(np.float32)
+    candidate = float(np.median(few)) + 3.3 * float(np.median(few) - np.percentile(few, 15.87))
+    assert threshold(18, samples=1024) < 3.3 < threshold(18, samples=18)
+    assert best_count([candidate], few, 18) == 0
+    many = rng.normal(0.0, 1.0, 1024).astype(np.float32)
+    candidate = float(np.median(many)) + 3.3 * float(np.median(many) - np.percentile(many, 15.87))
+    assert best_count([candidate], many, 18) == 1
