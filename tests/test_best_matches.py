@@ -82,3 +82,13 @@ def test_a_small_background_asks_more() -> None:
     many = rng.normal(0.0, 1.0, 1024).astype(np.float32)
     candidate = float(np.median(many)) + 3.3 * float(np.median(many) - np.percentile(many, 15.87))
     assert best_count([candidate], many, 18) == 1
+
+
+def test_a_group_far_above_the_rest_is_the_answer_and_what_follows_another_tier() -> None:
+    background = np.random.default_rng(5).normal(0.2, 0.02, 1024).astype(np.float32)
+    # five photos at z ~100, then one just above the cut (z ~6): the group is the answer
+    scores = [2.2, 2.2, 2.19, 2.19, 2.18, 0.32, 0.21]
+    assert best_count(scores, background, 100) == 5
+    # matches that fade gradually are kept whole
+    fading = [0.38, 0.36, 0.35, 0.34, 0.33, 0.21]
+    assert best_count(fading, background, 100) == 5

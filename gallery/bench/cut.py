@@ -248,11 +248,11 @@ def _search(
     """One search through `Searcher.find`; the same candidates and background (the index
     draws it with a fixed seed) then give the best set at every margin of `MARGINS`."""
     result = searcher.find(query, filters, limit=None)
-    store, index = searcher.library.store, searcher.open_index()
+    index = searcher.open_index()
     hits = sorted(result.hits, key=lambda hit: -(hit.score or 0.0))
     scores = [hit.score or 0.0 for hit in hits]
     vector = searcher.query_vectors().of(query, index.model_id).vector
-    background = index.background(vector, frozenset(store.photo_ids(filters)))
+    background = index.background(vector)  # as find() takes it
     found_z = robust_z(scores, background)
     z = [] if found_z is None else [float(value) for value in found_z]  # [] for a flat one
     planted = [hit.file_id in matches for hit in hits]

@@ -3,7 +3,8 @@
 The filters become the allowed set (SQLite, `Store.photo_ids`), the query one vector
 (`QueryVectors`); the vector index answers with a pool of candidates from the allowed set,
 and `best_matches.best_count` says how many leading candidates stand out from what an
-unrelated photo of the same set scores for this query (a random background sample). The best
+unrelated photo of the library scores for this query (a random background sample of the whole
+index, also under filters: a folder of beach photos searched for "beach" is all best). The best
 matches and the rest are each sorted as asked, so "newest first" keeps the cut. An empty query
 browses: the photos the filters let through, sorted, from SQLite alone.
 """
@@ -131,7 +132,7 @@ class Searcher:
         rows = self.library.store.photo_rows([label for label, _ in pairs])
         kept = [(rows[label], score) for label, score in pairs if label in rows]
         scores = [score for _, score in kept]
-        best = best_count(scores, index.background(wanted.vector, allowed), searched) if kept else 0
+        best = best_count(scores, index.background(wanted.vector), searched) if kept else 0
         hits = self._ordered(kept, best, sort, best_only)[:limit]
         shown_best = min(best, len(hits))
         full_pool = len(pairs) == pool < searched

@@ -308,15 +308,15 @@ class VectorIndex:
         order = top[np.lexsort((copy.labels[top], -scores[top]))]
         return [(int(copy.labels[i]), float(scores[i])) for i in order]
 
-    def background(
-        self, vector: FloatArray, allowed: AbstractSet[int] | None = None, n: int = BACKGROUND
-    ) -> FloatArray:
-        """The scores of up to `n` photos drawn at random (a fixed seed, so the same query
-        gives the same sample) from `allowed` or the whole index: what an unrelated photo
-        scores for this query, for the best-match cut (`best_matches.best_count`)."""
+    def background(self, vector: FloatArray, n: int = BACKGROUND) -> FloatArray:
+        """The scores of up to `n` photos drawn at random from the whole index (a fixed seed,
+        so the same query gives the same sample): what an unrelated photo of this library
+        scores for the query, for the best-match cut (`best_matches.best_count`). Never the
+        filtered set's own: a folder of beach photos searched for "beach" is all matches,
+        which its own scores could not tell from a bulk of unrelated photos."""
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         with self._lock:
-            scores = _dot(self._copy("sample", allowed, n).vectors, query)
+            scores = _dot(self._copy("sample", None, n).vectors, query)
         return scores
 
     def _copy(self, kind: str, allowed: AbstractSet[int] | None, n: int) -> _Copy:
