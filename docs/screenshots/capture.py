@@ -31,6 +31,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from gallery.library.filters import Filters  # noqa: E402
 from gallery.ml.registry import ModelRegistry  # noqa: E402
 from gallery.paths import app_paths  # noqa: E402
 from gallery.ui import i18n  # noqa: E402
@@ -68,9 +69,10 @@ def main() -> int:
     paths = app_paths().ensure()
 
     first = MainWindow(paths, offer_first_run=False)
-    dialog = FirstRunDialog("clip-vit-b32", None, first)
+    dialog = FirstRunDialog(first.models.rows(), None, first)
+    dialog.resize(900, 520)
     dialog.show()
-    dialog.move(200, 160)
+    dialog.move(140, 120)
     grab(dialog, "first-run.png")
     dialog.close()
     first.close()
@@ -99,6 +101,18 @@ def main() -> int:
     )
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
     grab(window, "search.png")
+
+    # "the best matches for 'red', newest first", in one folder and only JPEGs
+    window.filter_bar.set_filters(Filters(folders=(str(photos / "colours"), str(photos / "photos")),
+                                          types=("jpeg",)))
+    window.filter_bar.set_sort("date")
+    window.filter_bar.changed.emit()
+    window.search.setText("red")
+    pump(10, lambda: window.status.text().count("red") > 0 and bool(window.photo_model.items))
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
+    grab(window, "search-filtered.png")
+    window.filter_bar.clear_filters()
+    window.filter_bar.set_sort("relevance")
 
     diagnostics = window.help.show_diagnostics()
     diagnostics.resize(760, 560)
