@@ -247,7 +247,7 @@ class Store:
             db = sqlite3.connect(
                 self.path, timeout=30.0, isolation_level=None, check_same_thread=False
             )
-            db.execute("PRAGMA journal_mode=WAL")
+            _enter_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.create_function("photo_name", 1, name_key, deterministic=True)
@@ -592,6 +592,22 @@ class Store:
                 "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path"
             )
         ]
+
+
+def _enter_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Switch to WAL. A new database is still in rollback mode, where SQLite answers a lock
+    upgrade that could deadlock with "database is locked" at once, without the busy timeout:
+    two processes opening one new library together (the app and a CLI run) then retry here
+    until the other has switched or migrated, as the busy timeout would have waited."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _to_sql(path: str) -> str | bytes:
