@@ -57,7 +57,6 @@ _STEP_US = 3.0  # one step of the filtered walk (1 %, k 200, ef 200: ~20,000 ste
 _REPAY = 10
 _EXACT_MAX = 20_000  # the most vectors a copy holds (40 MB at 512-d)
 BACKGROUND = 1024  # background scores per query for the best-match cut
-_SAMPLE_FROM_ALLOWED = 4  # an allowed set up to 4x the sample is listed; a larger one is drawn
 _SEED = 0
 # Copies kept (see `VectorIndex._copy`): a filter's subset, its sample and the whole index's
 # sample; at most _EXACT_MAX vectors each.
@@ -75,7 +74,7 @@ def search_ef(count: int) -> int:
 class _Copy:
     """Vectors copied out of the index for a label set, valid while the index is unchanged."""
 
-    kind: str  # "subset": every live label of the set; "sample": n of them at random
+    kind: str  # "subset": every live label of the set; "sample": n of the index's at random
     n: int
     allowed: frozenset[int] | None  # frozen: a set changed after the query cannot match
     version: int  # the index's `_version` when copied
@@ -321,21 +320,15 @@ class VectorIndex:
 
     def _copy(self, kind: str, allowed: AbstractSet[int] | None, n: int) -> _Copy:
         """The vectors of the allowed set's live labels ("subset"), or of a random sample of
-        n of them ("sample"), copied out of the index once and kept while the index and the
-        set are unchanged: hnswlib hands vectors out through Python lists (~20-60 us each),
-        so a person's next query with the same filters costs one matmul instead. A sample of
-        a set whose subset is copied already is taken from that copy."""
+        n of the index's ("sample", `allowed` None), copied out of the index once and kept
+        while the index and the set are unchanged: hnswlib hands vectors out through Python
+        lists (~20-60 us each), so a person's next query with the same filters costs one
+        matmul instead."""
         copy = self._kept(kind, allowed, n)
         if copy is not None:
             return copy
-        subset = None if kind == "subset" else self._kept("subset", allowed, 0)
-        if kind == "subset" and allowed is not None:
-            labels = self._live_among(allowed)
-        else:
-            labels = self._sample(n, allowed)
-        if subset is not None:
-            vectors = subset.vectors[np.searchsorted(subset.labels, labels)]
-        elif len(labels):
+        labels = self._sample(n) if allowed is None else self._live_among(allowed)
+        if len(labels):
             vectors = np.asarray(self._index.get_items(labels, return_type="numpy"), np.float32)
         else:
             vectors = np.empty((0, self.dim), np.float32)
@@ -358,24 +351,16 @@ class VectorIndex:
         small, large = sorted((allowed, self._live), key=len)
         return np.fromiter(sorted(label for label in small if label in large), dtype=np.int64)
 
-    def _sample(self, n: int, allowed: AbstractSet[int] | None) -> npt.NDArray[np.int64]:
-        """Up to n live labels (of `allowed`, when given) drawn with a fixed seed, sorted."""
-        rng = np.random.default_rng(_SEED)
-        if allowed is not None and len(allowed) <= _SAMPLE_FROM_ALLOWED * n:
-            pool = self._live_among(allowed)  # a small set: listed, then drawn from
-            return pool if len(pool) <= n else np.sort(rng.choice(pool, n, replace=False))
+    def _sample(self, n: int) -> npt.NDArray[np.int64]:
+        """Up to n live labels drawn with a fixed seed, sorted."""
         if self._labels_version != self._version:
             self._labels = np.fromiter(self._live, dtype=np.int64, count=len(self._live))
             self._labels.sort()
             self._labels_version = self._version
         pool = self._labels
-        if allowed is None:
-            return pool if len(pool) <= n else np.sort(rng.choice(pool, n, replace=False))
-        # A large set: drawn from the live labels and kept if allowed, enough draws for n
-        draws = min(len(pool), 2 * n * len(pool) // max(len(allowed), 1) + n)
-        drawn = pool[rng.choice(len(pool), draws, replace=False)]
-        kept = [int(label) for label in drawn if int(label) in allowed][:n]
-        return np.sort(np.asarray(kept, dtype=np.int64))
+        if len(pool) <= n:
+            return pool
+        return np.sort(np.random.default_rng(_SEED).choice(pool, n, replace=False))
 
     # persistence -----------------------------------------------------------------------------
     @property
