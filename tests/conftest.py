@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from gallery.ml.catalog import CATALOG_ENV
-from gallery.paths import AppPaths
+from gallery.ml.registry import ModelRegistry
+from gallery.paths import AppPaths, app_paths
 from tests.support.hub_server import HubServer, loopback_catalog
 from tests.support.tiny_models import build_clip_folder
 
@@ -66,6 +67,15 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ),
         "random-immich": build_clip_folder(base / "random-immich", layout="immich", kind="random"),
     }
+
+
+@pytest.fixture
+def paths(model_dirs: dict[str, Path]) -> AppPaths:
+    """The app's folders (under LUMEN_HOME) with the tiny colour model installed as "colours";
+    a test module that needs bare folders defines its own `paths`."""
+    paths = app_paths().ensure()
+    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
+    return paths
 
 
 @pytest.fixture

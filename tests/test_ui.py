@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 
 from gallery.diagnostics import SECTIONS
 from gallery.library.library import Library
-from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
 from gallery.ui.dialogs import FirstRunDialog
@@ -46,13 +45,6 @@ def qt_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRe
         and not r.getMessage().startswith(OFFSCREEN_NOISE)
     )
     assert not records, [r.getMessage() for r in records]
-
-
-@pytest.fixture
-def paths(model_dirs: dict[str, Path]) -> AppPaths:
-    paths = app_paths().ensure()
-    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    return paths
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ from pytestqt.qtbot import QtBot
 from gallery.library.filters import Sort
 from gallery.library.query import QueryError, parse_query
 from gallery.library.store import PhotoRow
-from gallery.ml.registry import ModelRegistry
-from gallery.paths import AppPaths, app_paths
+from gallery.paths import AppPaths
 from gallery.settings import Settings
 from gallery.ui.filter_bar import FilterBar
 from gallery.ui.grid import PhotoGrid
@@ -59,13 +58,6 @@ def _library() -> list[tuple[str, str, str | tuple[int, int, int]]]:
 
 def _oldest_first(folder: str) -> list[str]:
     return [name for where, name, _ in _library() if where == folder]
-
-
-@pytest.fixture
-def paths(model_dirs: dict[str, Path]) -> AppPaths:
-    paths = app_paths().ensure()
-    ModelRegistry(paths.models).import_folder(model_dirs["colour-hf"], "colours")
-    return paths
 
 
 @pytest.fixture
