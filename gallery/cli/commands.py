@@ -321,6 +321,16 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
 
         result = bench_families(bench_dir / "families", announce, threads=args.threads)
         lines = family_lines(result)
+    elif args.duplicates:  # builds its own libraries of near and exact copies
+        from gallery.bench.duplicates import bench_duplicates, duplicate_lines
+
+        result = bench_duplicates(bench_dir / "duplicates", args.sizes, announce)
+        lines = duplicate_lines(result)
+    elif args.timeline:  # builds its own libraries with dates spread over years
+        from gallery.bench.timeline import bench_timeline, timeline_lines
+
+        result = bench_timeline(bench_dir / "timeline", args.sizes, announce)
+        lines = timeline_lines(result)
     else:
         result, lines = _bench_speed(ctx, args, bench_dir, announce)
     if args.json:

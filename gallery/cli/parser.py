@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gallery import __version__
-from gallery.cli import commands, models
+from gallery.cli import commands, duplicates, models, watch
 from gallery.cli.context import Context
 from gallery.library.filters import ORIENTATIONS, PHOTO_TYPES, SORTS
 from gallery.ml.providers import DEVICE_CHOICES
@@ -206,6 +206,36 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "watch",
+        "keep folders indexed: index new, changed and renamed photos as they arrive",
+        watch.cmd_watch,
+        (
+            Arg("paths", nargs="+", metavar="PATH"),
+            _MODEL,
+            _DEVICE,
+            _JSON,
+        ),
+        description="Indexes the folders, then watches them until Ctrl+C or SIGTERM (which "
+        "finish the batch in flight and exit 0). Photos copied in are indexed within seconds, "
+        "deleted ones leave the library; what it did goes to the log and to stdout.",
+    ),
+    Command(
+        "duplicates",
+        "list groups of duplicate photos, the copy to keep first (deletes nothing)",
+        duplicates.cmd_duplicates,
+        (
+            Arg("paths", nargs="*", metavar="PATH", help="only photos under these folders"),
+            Arg(
+                "--threshold",
+                type=float,
+                metavar="T",
+                help="how alike two photos must be to be grouped, 0-1 (default: the measured one)",
+            ),
+            _MODEL,
+            _JSON,
+        ),
+    ),
+    Command(
         "status",
         "indexed, failed and pending counts per model",
         commands.cmd_status,
@@ -302,6 +332,19 @@ COMMANDS: tuple[Command, ...] = (
                 exclusive="kind",
                 help="time one photo and one query of each model family (random-weight twins "
                 "of the real architectures, built once into the bench folder) instead",
+            ),
+            Arg(
+                "--duplicates",
+                switch=True,
+                exclusive="kind",
+                help="time finding duplicates in libraries of --sizes photos (default 100000,"
+                "1000000) instead",
+            ),
+            Arg(
+                "--timeline",
+                switch=True,
+                exclusive="kind",
+                help="time opening a library of --sizes photos to a painted timeline instead",
             ),
             Arg(
                 "--queries",

@@ -3,14 +3,14 @@ places the divider's cells) and its context menu."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyle, QStyleOption, QWidget
 
 from gallery.ui.photo_delegate import PhotoDelegate
+from gallery.ui.photo_menu import fill_photo_menu
 from gallery.ui.photo_model import PhotoItem, PhotoListModel
 
 LAYOUT_BATCH = 500  # rows laid out per pass: 100,000 photos never freeze the window
@@ -81,22 +81,9 @@ class PhotoGrid(QListView):
 
     def _context_menu(self, point: QPoint) -> None:
         model = self.photo_model()
-        row = self.indexAt(point).row()
-        found = model.photo_index(row)
-        if found is None:
+        clicked = model.photo_index(self.indexAt(point).row())
+        if clicked is None:
             return
-        path = model.items[found].row.path
-        selected = [item.row.path for item in self.selected_photos()]
         menu = QMenu(self)
-        menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(found))
-        menu.addAction(
-            self.tr("Open Containing Folder"),
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent))),
-        )
-        menu.addAction(self.tr("Copy Path"), lambda: QGuiApplication.clipboard().setText(path))
-        menu.addAction(self.tr("Find Similar"), lambda: self.similar_requested.emit([path]))
-        if len(selected) > 1 and path in selected:
-            menu.addAction(
-                self.tr("More Like These"), lambda: self.similar_requested.emit(selected)
-            )
+        fill_photo_menu(menu, self, clicked, self.selected_photos())
         menu.exec(self.viewport().mapToGlobal(point))
