@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import types
+import typing
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,19 @@ class Settings:
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     language: str = "system"  # the interface: "system", "en" or "zh_CN" (applied at start)
     recent_searches: list[str] = field(default_factory=list)  # the search box's, most recent first
+    # what the window shows again at the next start
+    last_folder: str | None = None  # the sidebar's folder; None: All Photos
+    sort: str | None = None  # the filter bar's sort ("relevance", "date", ...); None: its default
+    thumbnail_size: int | None = None  # pixels; None: the slider's default
+    splitter_state: str | None = None  # the sidebar | grid QSplitter's saveState(), base64
+    viewer_geometry: str | None = None  # the viewer window's saveGeometry(), base64
+    viewer_info: bool = False  # the viewer's info panel shown
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """A missing or damaged file gives defaults (and a log line), never a crash."""
+        """A missing or damaged file gives defaults (and a log line), never a crash; so does a
+        value of the wrong type (that one setting only): older files lack the newer keys, and a
+        hand-edited file may hold anything."""
         try:
             raw: Any = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -33,11 +44,34 @@ class Settings:
             return cls()
         if not isinstance(raw, dict):
             return cls()
-        known = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in raw.items() if key in known})
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            if _fits(raw[f.name], hints[f.name]):
+                values[f.name] = raw[f.name]
+            else:
+                log.warning("Ignoring setting %s=%r in %s", f.name, raw[f.name], path)
+        return cls(**values)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+def _fits(value: object, hint: Any) -> bool:
+    """Whether a JSON value is of a field's type (the kinds Settings uses: str, int, bool, None,
+    their unions, list[str]); JSON's true is no int here, and no int is a bool."""
+    if isinstance(hint, types.UnionType):
+        return any(_fits(value, arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(_fits(v, item) for v in value)
+    if hint is bool or hint is int:
+        return type(value) is hint
+    return isinstance(value, hint)
