@@ -118,7 +118,7 @@ def test_a_folder_name_that_is_not_utf8_is_counted(
     root = tmp_path / "Photos"
     root.mkdir()
     odd = os.fsdecode(os.fsencode(root) + b"/caf\xe9")
-    os.mkdir(odd)
+    Path(odd).mkdir()
     _photo(Path(odd) / "g.jpg")
     _photo(root / "h.jpg")
     with Library(app_paths().ensure()) as library:
