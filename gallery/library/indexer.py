@@ -35,6 +35,7 @@ from gallery.imaging import (
     thumbnail_file,
 )
 from gallery.imaging.decode import VANISHED
+from gallery.imaging.fingerprint import fingerprint
 from gallery.library import faults
 from gallery.library.library import Library
 from gallery.library.scanner import scan
@@ -221,7 +222,14 @@ class Indexer:
             _ensure_unchanged(row)  # rewritten while it was being read
             result.tensor = tensor
             width, height = decoded.original_size
-            result.meta = Decoded(row.id, width, height, decoded.taken_at, decoded.format)
+            result.meta = Decoded(
+                row.id,
+                width,
+                height,
+                decoded.taken_at,
+                decoded.format,
+                fingerprint(decoded.image),
+            )
             if self.thumbnails:
                 save_thumbnail(
                     make_thumbnail(decoded.image),
