@@ -1,19 +1,23 @@
-"""The main window: lays out the search box, the filter bar, the message under them, the photo
-grid and the status bar, builds the menus, and wires the parts that do the work (search,
-indexing, folders, models, help)."""
+"""The main window: lays out the folders sidebar at the left and, at the right, the search
+box, the filter bar, the message under them and the photo grid, with the status bar below;
+builds the menus, wires the parts that do the work (search, indexing, folders, models, help),
+and puts back what the person left: the folder, the sort, the thumbnail size, the window's and
+the splitter's geometry."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from gallery import APP_NAME
 from gallery.errors import Action, GalleryError, Remedy
-from gallery.library.filters import NoPhotosMatch
+from gallery.library.filters import SORTS, Filters, NoPhotosMatch
+from gallery.library.folders import folder_tree
 from gallery.library.library import Library
 from gallery.library.query import ImagePaths, QueryError
 from gallery.ml.encoder import ClipModel
@@ -24,6 +28,7 @@ from gallery.settings import Settings
 from gallery.ui.context import AppContext
 from gallery.ui.filter_bar import FilterBar
 from gallery.ui.folder_actions import FolderActions, dropped_folders
+from gallery.ui.folders_sidebar import FoldersSidebar
 from gallery.ui.grid import PhotoGrid
 from gallery.ui.help_actions import HelpActions
 from gallery.ui.images import ImageLoader
@@ -38,11 +43,14 @@ from gallery.ui.search_message import SearchMessage
 from gallery.ui.statusbar.device import DeviceButton
 from gallery.ui.statusbar.message import StatusMessage
 from gallery.ui.statusbar.progress import IndexingProgress
-from gallery.ui.statusbar.thumbnail_size import DEFAULT, ThumbnailSizeSlider
+from gallery.ui.statusbar.thumbnail_size import DEFAULT, LARGEST, SMALLEST, ThumbnailSizeSlider
 from gallery.ui.viewer import PhotoViewer
 
 Shortcut = QKeySequence.StandardKey | str | None
 Keys = QKeySequence.StandardKey
+SIDEBAR_WIDTH = 230  # the sidebar's first width, before the person moves the splitter
+SAVE_DELAY_MS = 1000  # a changed sort, size or folder is saved once the person stops changing
+REACHABLE_CHECK_MS = 5000  # how often the sidebar looks whether a library folder came or went
 
 
 class MainWindow(QMainWindow):
@@ -61,10 +69,14 @@ class MainWindow(QMainWindow):
         self.folders = FolderActions(app, self)
         self.models = ModelActions(app, self)
         self.help = HelpActions(app, self)
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save_settings)
+        self._reachable_check = QTimer(self, interval=REACHABLE_CHECK_MS)
         self._build_widgets()
         self._build_status_bar()
         self.menu_actions = self._build_menus()
         self._wire()
+        self._restore_view()
         self.host.load()
         self._restore_geometry()
         if offer_first_run and not registry.installed():
@@ -107,8 +119,10 @@ class MainWindow(QMainWindow):
 
     # layout -----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        """The search box, the filter bar right below it, the message about a query that got
-        no answer (hidden until there is one), then the grid."""
+        """A splitter: the folders sidebar at the left; at the right the search box, the
+        filter bar right below it, the message about a query that got no answer (hidden until
+        there is one), then the grid, in `grid_area` (a row: whatever sits beside the grid, a
+        year bar at its right edge, goes there)."""
         self.search = SearchBox()
         self.search.set_recent(self.settings.recent_searches)
         self.filter_bar = FilterBar()
@@ -117,12 +131,27 @@ class MainWindow(QMainWindow):
         self.loader = ImageLoader()
         self.photo_model = PhotoListModel(self.paths.thumbnails, self.loader)
         self.grid = PhotoGrid(self.photo_model)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self.grid_area = QWidget()
+        row = QHBoxLayout(self.grid_area)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.grid, 1)
+        right = QWidget()
+        layout = QVBoxLayout(right)
         layout.setContentsMargins(6, 6, 6, 0)
-        for widget in (self.search, self.filter_bar, self.search_message, self.grid):
+        for widget in (self.search, self.filter_bar, self.search_message):
             layout.addWidget(widget)
-        self.setCentralWidget(central)
+        layout.addWidget(self.grid_area, 1)
+        self.sidebar = FoldersSidebar()
+        self.sidebar.set_tree(folder_tree(self.library.store))
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([SIDEBAR_WIDTH, 1100 - SIDEBAR_WIDTH])
+        self.setCentralWidget(self.splitter)
 
     def _build_status_bar(self) -> None:
         self.status = StatusMessage()
@@ -179,6 +208,33 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         else:
             self.resize(1100, 760)
+        if self.settings.splitter_state:
+            self.splitter.restoreState(QByteArray.fromBase64(self.settings.splitter_state.encode()))
+
+    def _restore_view(self) -> None:
+        """The sort, thumbnail size and folder the person left, before the first browse; a
+        folder the library no longer has gives All Photos."""
+        remembered = self.settings
+        if remembered.sort in SORTS:
+            self.filter_bar.set_sort(remembered.sort)
+        size = DEFAULT if remembered.thumbnail_size is None else remembered.thumbnail_size
+        self.size_slider.setValue(min(max(size, SMALLEST), LARGEST))
+        self.grid.set_thumbnail_size(self.size_slider.value())  # also when the value was there
+        folder = remembered.last_folder
+        if folder is not None and self.sidebar.select_folder(folder):
+            self.filter_bar.set_filters(Filters(folders=(folder,)))
+        self._filters_changed()
+
+    def _save_settings(self) -> None:
+        """What the window shows now, into the settings file."""
+        self._save_timer.stop()
+        remembered = self.settings
+        remembered.sort = self.filter_bar.sort()
+        remembered.thumbnail_size = self.size_slider.value()
+        remembered.last_folder = self.sidebar.current_folder()
+        remembered.window_geometry = _base64(self.saveGeometry())
+        remembered.splitter_state = _base64(self.splitter.saveState())
+        remembered.save(self.paths.settings_file)
 
     # wiring ------------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -200,7 +256,14 @@ class MainWindow(QMainWindow):
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.similar_requested.connect(self.find_similar)
         self.size_slider.valueChanged.connect(self.grid.set_thumbnail_size)
-        self.size_slider.setValue(DEFAULT)
+        self.size_slider.valueChanged.connect(self._save_timer.start)
+        sidebar = self.sidebar
+        sidebar.folder_selected.connect(self._folder_selected)
+        sidebar.add_requested.connect(self.folders.choose_folder)
+        sidebar.remove_requested.connect(self.folders.ask_to_remove)
+        sidebar.rescan_requested.connect(self._rescan_requested)
+        self._reachable_check.timeout.connect(self._check_reachable)
+        self._reachable_check.start()
         self.device_button.clicked.connect(self.help.show_diagnostics)
         progress.pause_clicked.connect(indexer.toggle_pause)
         progress.cancel_clicked.connect(self.cancel_indexing)
@@ -208,10 +271,10 @@ class MainWindow(QMainWindow):
             (indexer.started, (progress.on_started, status.on_index_started, self._roots_changed)),
             (indexer.progress, (progress.on_progress, status.on_index_progress)),
             (indexer.paused_changed, (progress.on_paused, status.on_paused)),
-            (indexer.finished, (status.on_index_finished,)),
-            (indexer.failed, (status.on_index_failed, self._indexing_failed)),
+            (indexer.finished, (status.on_index_finished, self.refresh_folders)),
+            (indexer.failed, (status.on_index_failed, self._indexing_failed, self.refresh_folders)),
             (indexer.idle, (progress.on_stopped, search.run_now)),
-            (indexer.refresh_due, (self._refresh_while_indexing,)),
+            (indexer.refresh_due, (self._refresh_while_indexing, self.refresh_folders)),
             (self.folders.message, (status.say,)),
             (self.folders.library_changed, (search.run_now, self._roots_changed)),
             (self.models.message, (status.say,)),
@@ -239,11 +302,43 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _filters_changed(self) -> None:
-        self.searching.set_filters(self.filter_bar.filters(), self.filter_bar.sort())
+        """The filter bar's filters or sort, or the sidebar's folder (through the filter
+        bar's folder filter), changed: search again and show the folder in the sidebar."""
+        filters = self.filter_bar.filters()
+        self.searching.set_filters(filters, self.filter_bar.sort())
+        self.sidebar.show_scope(filters.folders)
+        self._save_timer.start()
+
+    @Slot(object)
+    def _folder_selected(self, folder: str | None) -> None:
+        folders = () if folder is None else (folder,)
+        self.filter_bar.set_filters(dataclasses.replace(self.filter_bar.filters(), folders=folders))
+        self._filters_changed()
+
+    @Slot(object)
+    def _rescan_requested(self, root: str | None) -> None:
+        if root is None:
+            self.folders.rescan()
+        else:
+            self.folders.rescan_folder(root)
 
     @Slot()
     def _roots_changed(self) -> None:
         self.filter_bar.set_folders(self.library.store.roots())
+        self.refresh_folders()
+
+    @Slot()
+    def refresh_folders(self) -> None:
+        """The sidebar's folders and counts from the library as it is now (after indexing,
+        adding, removing, or any part that changed the photos)."""
+        self.sidebar.set_tree(folder_tree(self.library.store))
+
+    @Slot()
+    def _check_reachable(self) -> None:
+        """A drive plugged in or out changes no photo: look at the roots themselves."""
+        roots = self.sidebar.tree.roots
+        if any(Path(root.path).is_dir() != root.reachable for root in roots):
+            self.refresh_folders()
 
     @Slot(list)
     def _recent_changed(self, texts: list[str]) -> None:
@@ -334,7 +429,11 @@ class MainWindow(QMainWindow):
         self.indexer.shutdown()
         self.searching.stop()
         self.loader.wait()
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.settings.save(self.paths.settings_file)
+        self._reachable_check.stop()
+        self._save_settings()
         self.library.close()
         super().closeEvent(event)
+
+
+def _base64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode()
