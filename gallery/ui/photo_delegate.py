@@ -1,11 +1,13 @@
 """Paints a grid cell: the thumbnail centred in a square of the icon size, the name below; or a
-cell of the divider row between the best matches and the rest.
+cell of the divider row between the best matches and the rest; or a cell of a month's header
+row in the timeline (the month in bold, its photo count lighter, near the row's bottom, so the
+header reads as the title of the photos below it).
 
 One fixed cell size for every photo, whatever its aspect ratio, so uniform item sizes hold and
 a 100,000-photo grid lays out without measuring each item. The divider row is several cells:
 each paints the whole row's picture (the text at the row's start, a line to its end) clipped to
 its own grid cell, so text longer than one cell and the line run on across the row, and a cell
-repainted on its own still matches its neighbours.
+repainted on its own still matches its neighbours. A month's header row is painted the same way.
 """
 
 from __future__ import annotations
@@ -13,13 +15,20 @@ from __future__ import annotations
 from typing import cast
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter, QPen
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from gallery.ui.photo_model import DIVIDER_ROLE, PATH_ROLE, divider_text
+from gallery.ui.photo_model import (
+    DIVIDER_ROLE,
+    HEADER_ROLE,
+    HEADER_TEXT_ROLE,
+    PATH_ROLE,
+    divider_text,
+)
 
 TEXT_HEIGHT = 22
 PADDING = 6
+TITLE_SCALE = 1.3  # a month's title, against the view's font
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,8 +52,12 @@ class PhotoDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         column = index.data(DIVIDER_ROLE)
+        header = index.data(HEADER_ROLE)
         if column is not None:
             self._paint_divider(painter, option.rect, int(column))
+        elif header is not None:
+            title, count = index.data(HEADER_TEXT_ROLE)
+            self._paint_header(painter, option.rect, int(header), title, count)
         elif index.data(PATH_ROLE) is not None:  # else a blank cell: nothing to paint
             self._paint_photo(painter, option, index)
 
@@ -72,15 +85,50 @@ class PhotoDelegate(QStyledItemDelegate):
         )
         painter.restore()
 
+    def _grid_cell(self, rect: QRect, column: int) -> tuple[QRect, int]:
+        """The grid cell an item's rect sits in, and the left edge of its row's first cell."""
+        grid = self._view().gridSize()
+        # The item sits centred in its grid cell; the grid cells tile the row without gaps.
+        left = rect.x() - (grid.width() - rect.width()) // 2
+        cell = QRect(left, rect.y(), grid.width(), rect.height())
+        return cell, cell.x() - column * grid.width()
+
+    def title_font(self) -> QFont:
+        font = QFont(self._view().font())
+        font.setBold(True)
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * TITLE_SCALE)
+        else:  # a font sized in pixels
+            font.setPixelSize(round(font.pixelSize() * TITLE_SCALE))
+        return font
+
+    def _paint_header(
+        self, painter: QPainter, rect: QRect, column: int, title: str, count: str
+    ) -> None:
+        """This cell's part of a month's header row: the title in bold and the count lighter,
+        on one line near the bottom of the row, from the row's start."""
+        view = self._view()
+        cell, row_left = self._grid_cell(rect, column)
+        font = self.title_font()
+        metrics = QFontMetrics(font)
+        baseline = cell.bottom() - PADDING - metrics.descent()
+        painter.save()
+        painter.setClipRect(cell)
+        painter.setFont(font)
+        painter.setPen(view.palette().text().color())
+        x = row_left + PADDING
+        painter.drawText(x, baseline, title)
+        x += metrics.horizontalAdvance(title) + metrics.horizontalAdvance("  ")
+        painter.setFont(view.font())
+        painter.setPen(view.palette().placeholderText().color())
+        painter.drawText(x, baseline, count)
+        painter.restore()
+
     def _paint_divider(self, painter: QPainter, rect: QRect, column: int) -> None:
         """This cell's part of the divider row: "More results", then a line to the row's end
         (the last column's edge, where the photos end too)."""
         view = self._view()
-        grid = view.gridSize()
-        # The item sits centred in its grid cell; the grid cells tile the row without gaps.
-        left = rect.x() - (grid.width() - rect.width()) // 2
-        cell = QRect(left, rect.y(), grid.width(), rect.height())
-        row_left = cell.x() - column * grid.width()
+        cell, row_left = self._grid_cell(rect, column)
         middle = cell.y() + cell.height() // 2
         text = divider_text()
         metrics = painter.fontMetrics()

@@ -1,30 +1,38 @@
 """The grid's model: photo rows (or ranked hits) with lazily loaded, cached thumbnails, and
-the cells that set the best matches apart from the rest.
+the cells that set parts of them apart: the divider between the best matches and the rest, and
+the timeline's month headers.
 
 Only rows the view asks to paint request a thumbnail, so 100,000 photos cost nothing until they
 scroll into sight; loaded pixmaps live in a bounded LRU cache.
 
-The grid is an icon view with uniform item sizes, so the divider between the best matches and
-the rest is made of cells: blank cells complete the last row of best matches, then a row of
-divider cells (the first carries "More results", the others continue its line) starts the
-rest on a row of its own. Where a row ends depends on the view's column count, so the view
-tells the model (`set_columns`) and the cells follow; no photo row moves. The cells carry no
-path and cannot be selected: `photo_at(row)` is the one way from a row to a photo.
+The grid is an icon view with uniform item sizes, so a header is made of cells: blank cells
+complete the last row of the part before it, then a row of header cells (the first carries the
+text, "More results" or "March 2024 · 312 photos", the others continue its line) starts the
+part on a row of its own. The photos are cut into blocks, each an optional header row, a run of
+photos and the blank cells that end its last row; a row is found from a photo (and back) by
+bisecting the blocks' first rows, so nothing is done per photo. Where a row ends depends on the
+view's column count, so the view tells the model (`set_columns`) and each block's cells follow
+(inserted or removed in place, so no photo row moves and selections stay on their photos). The
+cells carry no path and cannot be selected: `photo_at(row)` is the one way from a row to a photo.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
@@ -32,6 +40,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from gallery.imaging import THUMBNAIL_SIZE
 from gallery.imaging.thumbnails import thumbnail_file
 from gallery.library.store import PhotoRow
+from gallery.library.timeline import Section, month_sections
 from gallery.ui import i18n
 from gallery.ui.images import ImageLoader
 
@@ -41,7 +50,12 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 2
 # A divider cell's column in the divider row (0: the cell that carries the text); None elsewhere.
 DIVIDER_ROLE = Qt.ItemDataRole.UserRole + 3
+# A month header cell's column in its row (0: the cell that carries the text); None elsewhere.
+HEADER_ROLE = Qt.ItemDataRole.UserRole + 4
+# A month header cell's (title, count): ("March 2024", "312 photos"); None elsewhere.
+HEADER_TEXT_ROLE = Qt.ItemDataRole.UserRole + 5
 CACHE_SIZE = 3000
+DIVIDER: Literal["divider"] = "divider"
 
 Index = QModelIndex | QPersistentModelIndex
 PHOTO_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -79,6 +93,50 @@ def divider_text() -> str:
     return translate("PhotoListModel", "More results")
 
 
+def month_title(year: int, month: int) -> str:
+    """"March 2024" in the interface language (the locale's month name)."""
+    name = QLocale().standaloneMonthName(month, QLocale.FormatType.LongFormat)
+    return translate("PhotoListModel", "{month} {year}").format(month=name, year=year)
+
+
+def photo_count_text(count: int) -> str:
+    return translate("PhotoListModel", "%Ln photos", "", count)
+
+
+def section_text(section: Section) -> str:
+    """The header's whole line: "March 2024 · 312 photos"."""
+    return f"{month_title(section.year, section.month)} · {photo_count_text(section.count)}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """Photos `start .. start + count - 1`, after a header row (a month, the divider or none)."""
+
+    header: Section | Literal["divider"] | None
+    start: int
+    count: int
+
+
+def _blocks(items: list[PhotoItem], best_count: int, sections: bool) -> list[Block]:
+    """The photos cut into blocks: the best matches, the divider, the rest (when both parts are
+    there); with `sections`, each part further cut into months."""
+    parts = [(0, len(items))]
+    if 0 < best_count < len(items):
+        parts = [(0, best_count), (best_count, len(items))]
+    blocks: list[Block] = []
+    for number, (begin, end) in enumerate(parts):
+        if not sections:
+            blocks.append(Block(DIVIDER if number else None, begin, end - begin))
+            continue
+        if number:
+            blocks.append(Block(DIVIDER, begin, 0))
+        part = items[begin:end]
+        for section in month_sections(part, lambda item: item.row.when).sections:
+            moved = Section(section.year, section.month, begin + section.start, section.count)
+            blocks.append(Block(moved, moved.start, moved.count))
+    return blocks
+
+
 def _placeholder(size: int, colour: str) -> QPixmap:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(colour))
@@ -86,18 +144,26 @@ def _placeholder(size: int, colour: str) -> QPixmap:
 
 
 class PhotoListModel(QAbstractListModel):
-    """Rows are the best matches, then (when both parts are there) the blank and divider
-    cells, then the rest; everything is arithmetic on three numbers, so 100,000 photos need
-    no per-row bookkeeping."""
+    """Rows are the blocks' cells and photos in order; everything is arithmetic on the blocks'
+    first rows, so 100,000 photos need no per-row bookkeeping."""
+
+    cells_changed = Signal()  # the blocks or their cells changed (set_items, set_columns)
 
     def __init__(self, thumbnails_dir: Path, loader: ImageLoader) -> None:
         super().__init__()
         self.thumbnails_dir = thumbnails_dir
         self.loader = loader
-        self.items: list[PhotoItem] = []  # the photos in order, without the divider's cells
+        self.items: list[PhotoItem] = []  # the photos in order, without the cells
         self.best_count = 0
+        self.sections = False
         self.columns = 1
-        self._keys: dict[str, int] = {}  # thumbnail key -> index in items
+        self._blocks: list[Block] = []
+        self._headers: list[int] = []  # each block's header cells (its columns, or 0)
+        self._fills: list[int] = []  # each block's blank cells after its photos
+        self._first_rows: list[int] = []  # each block's first row
+        self._starts: list[int] = []  # each block's first photo
+        self._rows = 0
+        self._requested: dict[str, int] = {}  # thumbnail key -> index in items, while loading
         # Icons, not pixmaps: the view scales an icon to its icon size, a pixmap it would clip.
         self._cache: OrderedDict[str, QIcon] = OrderedDict()
         self._broken: set[str] = set()
@@ -106,57 +172,101 @@ class PhotoListModel(QAbstractListModel):
         loader.loaded.connect(self._thumbnail_loaded)
         loader.failed.connect(self._thumbnail_failed)
 
-    # the photos and the divider ----------------------------------------------------------------
-    def set_items(self, items: list[PhotoItem], best_count: int = 0) -> None:
+    # the photos and their cells ----------------------------------------------------------------
+    def set_items(
+        self, items: list[PhotoItem], best_count: int = 0, *, sections: bool = False
+    ) -> None:
         """Show these photos; the first `best_count` are best matches, set apart from the
-        rest by the divider when both parts are there."""
+        rest by the divider when both parts are there. With `sections` the photos are sorted
+        by date (either direction; each part on its own when there are two) and each month
+        starts with a header row."""
         self.beginResetModel()
         self.items = items
         self.best_count = best_count
-        self._keys = {item.key: i for i, item in enumerate(items)}
+        self.sections = sections
+        self._blocks = _blocks(items, best_count, sections)
+        self._starts = [block.start for block in self._blocks]
+        self._headers = [self._header_cells(block) for block in self._blocks]
+        self._fills = [self._fill_cells(number) for number in range(len(self._blocks))]
+        self._layout()
+        self._requested = {}
         self.endResetModel()
+        self.cells_changed.emit()
 
     def set_columns(self, columns: int) -> None:
-        """The view's column count changed: only the cells between the parts change number
-        (added or removed right after the best matches), so selections stay on their photos."""
+        """The view's column count changed: each block's header and blank cells change number
+        in place (from the last block up, so the rows above each change stay put), so
+        selections stay on their photos."""
         columns = max(1, columns)
         if columns == self.columns:
             return
-        before = self._cells()
         self.columns = columns
-        after = self._cells()
-        start = self.best_count
-        if after > before:
-            self.beginInsertRows(QModelIndex(), start, start + after - before - 1)
+        for number in reversed(range(len(self._blocks))):
+            self._resize(number, self._fills, self._fill_cells(number))
+            self._resize(number, self._headers, self._header_cells(self._blocks[number]))
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(self._rows - 1))
+        self.cells_changed.emit()
+
+    def _header_cells(self, block: Block) -> int:
+        return 0 if block.header is None else self.columns
+
+    def _fill_cells(self, number: int) -> int:
+        last = number == len(self._blocks) - 1
+        return 0 if last else -self._blocks[number].count % self.columns
+
+    def _layout(self) -> None:
+        rows, self._first_rows = 0, []
+        for header, block, fill in zip(self._headers, self._blocks, self._fills, strict=True):
+            self._first_rows.append(rows)
+            rows += header + block.count + fill
+        self._rows = rows
+
+    def _resize(self, number: int, cells: list[int], wanted: int) -> None:
+        """Make block `number`'s header (`cells` is `_headers`) or fill (`_fills`) `wanted`
+        cells long, inserting or removing cells at its end."""
+        old = cells[number]
+        if wanted == old:
+            return
+        base = self._first_rows[number]
+        if cells is self._fills:
+            base += self._headers[number] + self._blocks[number].count
+        if wanted > old:
+            self.beginInsertRows(QModelIndex(), base + old, base + wanted - 1)
+        else:
+            self.beginRemoveRows(QModelIndex(), base + wanted, base + old - 1)
+        cells[number] = wanted
+        delta = wanted - old
+        self._first_rows[number + 1 :] = [row + delta for row in self._first_rows[number + 1 :]]
+        self._rows += delta
+        if delta > 0:
             self.endInsertRows()
-        elif after < before:
-            self.beginRemoveRows(QModelIndex(), start, start + before - after - 1)
+        else:
             self.endRemoveRows()
-        if after:
-            self.dataChanged.emit(self.index(start), self.index(start + after - 1))
+
+    def _block_at(self, row: int) -> int:
+        """The block that holds `row` (a valid row)."""
+        return bisect.bisect_right(self._first_rows, row) - 1
 
     @property
     def has_divider(self) -> bool:
-        return 0 < self.best_count < len(self.items)
+        return any(block.header == DIVIDER for block in self._blocks)
 
     def divider_row(self) -> int | None:
         """The row of the divider cell that carries the text: the first of its own row."""
-        if not self.has_divider:
-            return None
-        return self.best_count + (-self.best_count) % self.columns
-
-    def _cells(self) -> int:
-        divider = self.divider_row()
-        return 0 if divider is None else divider + self.columns - self.best_count
+        for number, block in enumerate(self._blocks):
+            if block.header == DIVIDER:
+                return self._first_rows[number]
+        return None
 
     def photo_index(self, row: int) -> int | None:
-        """Which photo (an index in `items`) a row shows; None for a cell of the divider."""
-        if row < 0 or row >= self.rowCount():
+        """Which photo (an index in `items`) a row shows; None for a header or blank cell."""
+        if row < 0 or row >= self._rows:
             return None
-        if row < self.best_count or not self.has_divider:
-            return row
-        rest = row - self._cells()
-        return rest if rest >= self.best_count else None
+        number = self._block_at(row)
+        offset = row - self._first_rows[number] - self._headers[number]
+        block = self._blocks[number]
+        return block.start + offset if 0 <= offset < block.count else None
 
     def photo_at(self, row: int) -> PhotoItem | None:
         index = self.photo_index(row)
@@ -164,22 +274,63 @@ class PhotoListModel(QAbstractListModel):
 
     def row_of(self, index: int) -> int:
         """The row that shows items[index]."""
-        return index if index < self.best_count else index + self._cells()
+        number = bisect.bisect_right(self._starts, index) - 1
+        return self._first_rows[number] + self._headers[number] + index - self._starts[number]
 
     def photos(self, rows: list[int]) -> list[PhotoItem]:
-        """The photos of these rows, in row order, the divider's cells left out."""
+        """The photos of these rows, in row order, the cells left out."""
         found = (self.photo_at(row) for row in sorted(set(rows)))
         return [item for item in found if item is not None]
 
-    def _divider_column(self, row: int) -> int | None:
-        divider = self.divider_row()
-        if divider is None or not divider <= row < divider + self.columns:
+    def photo_runs(self) -> Iterator[tuple[int, int]]:
+        """(first row, last row) of each block's photos: every photo, no cell (Select All)."""
+        for number, block in enumerate(self._blocks):
+            if block.count:
+                first = self._first_rows[number] + self._headers[number]
+                yield first, first + block.count - 1
+
+    def _header_column(self, row: int) -> tuple[Block, int] | None:
+        """The header (its block) and column of a header cell; None for any other row."""
+        if not 0 <= row < self._rows:
             return None
-        return row - divider
+        number = self._block_at(row)
+        column = row - self._first_rows[number]
+        return (self._blocks[number], column) if column < self._headers[number] else None
+
+    def _divider_column(self, row: int) -> int | None:
+        found = self._header_column(row)
+        return found[1] if found is not None and found[0].header == DIVIDER else None
+
+    # the timeline ------------------------------------------------------------------------------
+    def section_at(self, row: int) -> Section | None:
+        """The month shown at `row` (a photo, header or blank cell); None outside the timeline
+        and for the divider's row."""
+        if not self.sections or not 0 <= row < self._rows:
+            return None
+        header = self._blocks[self._block_at(row)].header
+        return header if isinstance(header, Section) else None
+
+    def section_row(self, section: Section) -> int:
+        """The first row (the header's first cell) of a month section."""
+        number = bisect.bisect_right(self._starts, section.start) - 1
+        while self._blocks[number].header != section:  # a zero-photo block shares the start
+            number -= 1
+        return self._first_rows[number]
+
+    def year_rows(self) -> dict[int, int]:
+        """Year -> the first row of its first month, in display order, for jumping by year:
+        the timeline of one date-sorted run only (with the divider a year can come twice)."""
+        if not self.sections or self.has_divider:
+            return {}
+        years: dict[int, int] = {}
+        for number, block in enumerate(self._blocks):
+            if isinstance(block.header, Section):
+                years.setdefault(block.header.year, self._first_rows[number])
+        return years
 
     # the Qt model ------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.items) + self._cells()
+        return 0 if parent.isValid() else self._rows
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if index.isValid() and self.photo_index(index.row()) is not None:
@@ -189,17 +340,14 @@ class PhotoListModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self.photo_at(index.row())
-        if item is None:
-            if role == DIVIDER_ROLE:
-                return self._divider_column(index.row())
-            if role == Qt.ItemDataRole.DisplayRole and self._divider_column(index.row()) == 0:
-                return divider_text()
-            return None
+        found = self.photo_index(index.row())
+        if found is None:
+            return self._cell_data(index.row(), role)
+        item = self.items[found]
         if role == Qt.ItemDataRole.DisplayRole:
             return Path(item.row.path).name
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbnail(item)
+            return self._thumbnail(item, found)
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip(item)
         if role == PATH_ROLE:
@@ -208,8 +356,31 @@ class PhotoListModel(QAbstractListModel):
             return item.score
         return None
 
+    def _cell_data(self, row: int, role: int) -> Any:
+        found = self._header_column(row)
+        if found is None:
+            return None  # a blank cell
+        block, column = found
+        if block.header == DIVIDER:
+            if role == DIVIDER_ROLE:
+                return column
+            if role == Qt.ItemDataRole.DisplayRole and column == 0:
+                return divider_text()
+            return None
+        assert isinstance(block.header, Section)
+        if role == HEADER_ROLE:
+            return column
+        if role == HEADER_TEXT_ROLE:
+            return month_title(block.header.year, block.header.month), photo_count_text(
+                block.header.count
+            )
+        if role == Qt.ItemDataRole.DisplayRole and column == 0:
+            return section_text(block.header)
+        return None
+
     # thumbnails --------------------------------------------------------------------------------
-    def _thumbnail(self, item: PhotoItem) -> QIcon:
+    def _thumbnail(self, item: PhotoItem, index: int) -> QIcon:
+        """The cached icon, else a placeholder while items[index]'s thumbnail loads."""
         icon = self._cache.get(item.key)
         if icon is not None:
             self._cache.move_to_end(item.key)
@@ -219,6 +390,7 @@ class PhotoListModel(QAbstractListModel):
         cached = thumbnail_file(
             self.thumbnails_dir, item.row.path, item.row.size, item.row.mtime_ns
         )
+        self._requested[item.key] = index  # where to show it once loaded
         self.loader.request_thumbnail(item.key, Path(item.row.path), cached)
         return self._loading
 
@@ -235,7 +407,7 @@ class PhotoListModel(QAbstractListModel):
         self._changed(key)
 
     def _changed(self, key: str) -> None:
-        found = self._keys.get(key)
+        found = self._requested.pop(key, None)  # None: asked for before the last set_items
         if found is not None:
             index = self.index(self.row_of(found))
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
