@@ -36,7 +36,7 @@ from gallery.imaging import (
 )
 from gallery.imaging.decode import VANISHED
 from gallery.imaging.fingerprint import fingerprint
-from gallery.library import faults
+from gallery.library import faults, fingerprints
 from gallery.library.library import Library
 from gallery.library.scanner import scan
 from gallery.library.store import Decoded, FileRow
@@ -83,7 +83,7 @@ def _ensure_unchanged(row: FileRow) -> None:
 
 @dataclass(frozen=True)
 class IndexProgress:
-    stage: str  # "scan" or "index"
+    stage: str  # "scan", "index" or "fingerprints" (the backfill after the embedding pass)
     done: int
     total: int
     failed: int
@@ -101,6 +101,7 @@ class IndexSummary:
     failed: int = 0
     skipped: int = 0
     embedded: int = 0
+    fingerprinted: int = 0  # photos indexed before fingerprints existed that got one
     seconds: float = 0.0
     cancelled: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -273,7 +274,7 @@ class Indexer:
             device=report.summary(),
             batch_size=batch_size,
             decode_threads=self.decode_threads,
-            stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write"), 0.0),
+            stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write", "fingerprints"), 0.0),
         )
         run = _Run(
             roots,
@@ -300,6 +301,7 @@ class Indexer:
                 pending = self.library.store.pending(run.index.model_id, root_ids)
                 summary.skipped = summary.scanned - len(pending)
                 self._index_files(run, pending)
+                self._backfill_fingerprints(run)
             except Cancelled:
                 summary.cancelled = True
                 log.info("Indexing cancelled; committed batches are kept")
@@ -437,6 +439,27 @@ class Indexer:
             finally:
                 for future in in_flight:
                     future.cancel()
+
+    def _backfill_fingerprints(self, run: _Run) -> None:
+        """Fingerprints for the photos decoded before they existed, after the embedding pass."""
+        started = time.perf_counter()
+        paused_before = run.paused_seconds
+
+        def between_batches() -> None:
+            run.hold_while_paused()
+            run.check_cancel()
+
+        def progress(done: int, total: int, current: str) -> None:
+            elapsed = time.perf_counter() - started - (run.paused_seconds - paused_before)
+            rate = done / elapsed if elapsed > 0 else 0.0
+            eta = (total - done) / rate if rate else None
+            run.emit(IndexProgress("fingerprints", done, total, 0, rate, eta, current))
+            run.summary.fingerprinted = done
+
+        try:
+            fingerprints.backfill(self.library, self.decode_threads, between_batches, progress)
+        finally:
+            run.timed("fingerprints", started)
 
     def _commit(self, run: _Run, batch: list[_Decoded]) -> None:
         run.summary.stage_seconds["decode"] += sum(item.seconds for item in batch)

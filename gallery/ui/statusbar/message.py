@@ -36,6 +36,10 @@ class StatusMessage(QLabel):
         done, total, failed = progress.done, progress.total, progress.failed
         if progress.stage == "scan":
             return self.tr("Scanning… %Ln files found", "", done)
+        if progress.stage == "fingerprints":
+            return self.tr("Checking photos for duplicates: {done} of {total}").format(
+                done=number(done), total=number(total)
+            )
         parts = [
             self.tr("Indexing {done} of {total} — {rate} photos/s").format(
                 done=number(done), total=number(total), rate=f"{progress.rate:.1f}"
