@@ -1,6 +1,14 @@
 """Indexing in the app: one run at a time in a background job, folders asked for meanwhile
 queued, pause and cancel between batches (Events the core checks), and a refresh tick so the
-grid fills while photos arrive."""
+grid fills while photos arrive.
+
+A quiet run (the folder watcher's: photos copied in) says nothing while it is small: no
+`started`, `progress` or `finished`, and its problems come as `quiet_failed` for the status line,
+never a dialog. It waits for another indexer of the library (a `gallery watch`) instead of
+failing, indexes each folder on its own (an unplugged one stops only itself), and once it has
+SHOWN_FROM photos to index (a bulk copy) it shows its progress like any run, pause and cancel
+included.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +18,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from gallery.errors import GalleryError
-from gallery.library.indexer import Indexer, IndexSummary
+from gallery.errors import Cancelled, GalleryError
+from gallery.library.indexer import Indexer, IndexProgress, IndexSummary
 from gallery.library.library import Library
+from gallery.library.watcher import RootRun, combined, index_each
 from gallery.ml.encoder import ClipModel
 from gallery.settings import Settings
 from gallery.text import say
@@ -21,6 +30,8 @@ from gallery.ui.workers import Job, WorkerThread
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 1500
+SHOWN_FROM = 100  # photos: a quiet run this big shows its progress
+QUIET_LOCK_WAIT = 3600.0  # seconds a quiet run waits for another indexer (cancel ends it)
 
 
 class IndexingController(QObject):
@@ -31,6 +42,8 @@ class IndexingController(QObject):
     failed = Signal(object)  # GalleryError
     idle = Signal()  # the run is over and nothing is queued
     refresh_due = Signal()  # while a run goes on, every REFRESH_MS
+    quiet_finished = Signal(object)  # IndexSummary of a quiet run that stayed quiet
+    quiet_failed = Signal(object)  # GalleryError: a folder a quiet run could not index
 
     def __init__(self, library: Library, settings: Settings, parent: QObject) -> None:
         super().__init__(parent)
@@ -38,6 +51,9 @@ class IndexingController(QObject):
         self.settings = settings
         self.last_summary: IndexSummary | None = None
         self._queued: list[Path] = []
+        self._queued_quiet = True  # every request queued was quiet
+        self._quiet = False  # the run in progress is quiet ...
+        self._shown = False  # ... or has been shown all the same
         self._model: ClipModel | None = None
         self._paused = threading.Event()
         self._thread: WorkerThread | None = None
@@ -53,28 +69,47 @@ class IndexingController(QObject):
     def paused(self) -> bool:
         return self._paused.is_set()
 
-    def start(self, model: ClipModel, roots: list[Path]) -> None:
-        """Index these folders now, or after the run in progress."""
+    @property
+    def quiet(self) -> bool:
+        """The run in progress is a quiet one nobody has been shown."""
+        return self.running and not self._shown
+
+    def start(self, model: ClipModel, roots: list[Path], *, quiet: bool = False) -> None:
+        """Index these folders now, or after the run in progress; `quiet`: see the module."""
         if self.running:
             self._queued.extend(r for r in roots if r not in self._queued)
+            self._queued_quiet = self._queued_quiet and quiet
             return
         self._model = model
         self._paused.clear()
+        self._quiet, self._shown = quiet, not quiet
         excluded = list(self.settings.excluded_patterns)
         paused = self._paused
 
-        def work(job: Job) -> IndexSummary:
-            indexer = Indexer(self.library, model, excluded=excluded)
-            return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
+        def work(job: Job) -> IndexSummary | list[RootRun]:
+            if not quiet:
+                indexer = Indexer(self.library, model, excluded=excluded)
+                return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
+            indexer = Indexer(self.library, model, excluded=excluded, lock_wait=QUIET_LOCK_WAIT)
+            return index_each(indexer, roots, job.progress.emit, job.cancel, paused)
 
         job = Job(work, say("Indexing"))
-        job.progress.connect(self.progress)
+        job.progress.connect(self._on_progress)
         job.finished.connect(self._finished)
         job.failed.connect(self._failed)
         self._job, self._thread = job, WorkerThread(job, "indexer", self)
         self._thread.start(job.run)
         self._refresh.start()
-        self.started.emit()
+        if self._shown:
+            self.started.emit()
+
+    @Slot(object)
+    def _on_progress(self, event: IndexProgress) -> None:
+        if not self._shown and event.stage == "index" and event.total >= SHOWN_FROM:
+            self._shown = True
+            self.started.emit()
+        if self._shown:
+            self.progress.emit(event)
 
     def toggle_pause(self) -> None:
         if not self.running:
@@ -88,6 +123,7 @@ class IndexingController(QObject):
     def cancel(self) -> None:
         """Stop after the batch in flight; queued folders are dropped."""
         self._queued.clear()
+        self._queued_quiet = True
         if self._job is not None:
             self._job.cancel.set()
             self._paused.clear()
@@ -95,6 +131,7 @@ class IndexingController(QObject):
     def shutdown(self) -> None:
         """The window closes: cancel, wait for the thread, drop whatever it still reports."""
         self._queued.clear()
+        self._queued_quiet = True
         if self._job is not None:
             for signal in (self._job.progress, self._job.finished, self._job.failed):
                 signal.disconnect()
@@ -102,16 +139,28 @@ class IndexingController(QObject):
         self._end_run()
 
     @Slot(object)
-    def _finished(self, summary: IndexSummary) -> None:
+    def _finished(self, result: IndexSummary | list[RootRun]) -> None:
+        shown = self._shown
+        if isinstance(result, list):
+            for run in result:
+                if run.error is not None:
+                    self.quiet_failed.emit(run.error)
+            summary = combined(result)
+        else:
+            summary = result
         self.last_summary = summary
         self._end_run()
-        self.finished.emit(summary)
+        (self.finished if shown else self.quiet_finished).emit(summary)
         self._next()
 
     @Slot(object)
     def _failed(self, error: GalleryError) -> None:
+        shown, quiet = self._shown, self._quiet
         self._end_run()
-        self.failed.emit(error)
+        if shown:
+            self.failed.emit(error)
+        elif quiet and not isinstance(error, Cancelled):
+            self.quiet_failed.emit(error)
         self._next()
 
     def _end_run(self) -> None:
@@ -124,7 +173,8 @@ class IndexingController(QObject):
         if self.running:  # a slot of `finished` or `failed` started a run already
             return
         if self._queued and self._model is not None:
-            roots, self._queued = self._queued, []
-            self.start(self._model, roots)
+            roots, quiet = self._queued, self._queued_quiet
+            self._queued, self._queued_quiet = [], True
+            self.start(self._model, roots, quiet=quiet)
         else:
             self.idle.emit()
