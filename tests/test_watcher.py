@@ -5,7 +5,6 @@ copy, a slow writer, an unplugged folder, lost events."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -277,7 +276,8 @@ def test_files_the_scanner_skips_wake_nothing(
     tmp_path: Path, watchers: list[FolderWatcher]
 ) -> None:
     quiet, busy = (tmp_path / "quiet").resolve(), (tmp_path / "busy").resolve()
-    quiet.mkdir(), busy.mkdir()
+    quiet.mkdir()
+    busy.mkdir()
     (quiet / ".hidden").mkdir()
     (quiet / "@eaDir").mkdir()
     (quiet / "skip-me").mkdir()
@@ -302,7 +302,8 @@ def test_changing_the_roots_watches_the_new_ones_only(
     tmp_path: Path, watchers: list[FolderWatcher]
 ) -> None:
     first, second = (tmp_path / "a").resolve(), (tmp_path / "b").resolve()
-    first.mkdir(), second.mkdir()
+    first.mkdir()
+    second.mkdir()
     handed = _watcher(watchers, [first])
     watchers[0].set_roots([second])
     assert watchers[0].wait_ready(10)
@@ -314,6 +315,6 @@ def test_changing_the_roots_watches_the_new_ones_only(
 
 
 def test_the_filesystem_type_of_a_local_folder_is_known(tmp_path: Path) -> None:
-    if not os.path.exists("/proc/self/mounts"):
+    if not Path("/proc/self/mounts").exists():
         pytest.skip("Linux only")
     assert filesystem_type(str(tmp_path)) not in (None, "nfs", "cifs")
