@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -198,7 +199,34 @@ def test_a_flipped_choice_trashes_only_the_copy_left_for_removal(
     # The group is handled and leaves the list; the report says what happened.
     assert view.model.rowCount() == 0
     assert re.match(r"Moved 1 photos? to the Trash\.", view.notice.text())
+    assert "Every group of duplicates among 6 photos in the library is reviewed." in (
+        view.summary.text()
+    )
     assert not view.trash_button.isEnabled()
+
+
+def test_a_copy_that_cannot_be_trashed_is_reported_and_its_group_stays(
+    qtbot: QtBot, indexed: MainWindow, copies: Copies, trash: Path, answers: Answers,
+    open_view: Callable[..., DuplicatesView],
+) -> None:
+    view = open_view(indexed)
+    _scanned(qtbot, view)
+    copies.exact.unlink()  # gone behind the app's back: send2trash cannot move it
+    with qtbot.waitSignal(view.library_changed, timeout=10_000):
+        assert view.confirm_trash()
+    qtbot.waitUntil(lambda: not view.trashing, timeout=10_000)
+    assert (trash / "files" / copies.resized.name).is_file() and not copies.resized.exists()
+    assert copies.original.read_bytes() == copies.contents[copies.original]
+    store = indexed.library.store
+    assert store.file_id(str(copies.resized)) is None
+    assert store.file_id(str(copies.exact)) is not None  # the library forgets only what went
+    # The group stays, without the copy that went; the one that failed is still chosen.
+    assert _paths(view, 0) == [str(copies.original), str(copies.exact)]
+    assert view.model.choices[0].remove == [False, True]
+    notice = view.notice.text()
+    assert re.match(r"Moved 1 photos? to the Trash\.\n1 could not be moved:\n", notice)
+    assert f"{ORIGINAL}: " in notice
+    assert view.trash_button.isEnabled() and view.list.isEnabled()
 
 
 def test_cancelling_the_confirmation_does_nothing(
@@ -285,6 +313,21 @@ def test_without_a_model_the_fingerprints_find_them(
     assert view.model.rowCount() == 1
     assert _paths(view, 0)[0] == str(copies.original)
     assert "no model is installed" in view.summary.text()
+
+
+def test_photos_still_without_a_fingerprint_are_named(
+    qtbot: QtBot, indexed: MainWindow, paths: AppPaths, open_view: Callable[..., DuplicatesView]
+) -> None:
+    """A library from before fingerprints, its background pass not yet through: the view says
+    how many photos it could not compare instead of a bare "no duplicates"."""
+    with sqlite3.connect(paths.library_db) as db:
+        db.execute("UPDATE files SET fingerprint = NULL")
+    db.close()
+    view = open_view(indexed)
+    _scanned(qtbot, view)
+    assert view.model.rowCount() == 0
+    assert view.scan_result is not None and view.scan_result.waiting == 6
+    assert "6 photos were not compared yet" in view.summary.text()
 
 
 def test_no_duplicates_says_what_was_checked(

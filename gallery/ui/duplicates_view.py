@@ -11,7 +11,7 @@ Python objects and no widgets; thumbnails load on the image pool only for the ro
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -59,7 +59,7 @@ from gallery.library.filters import Filters
 from gallery.library.library import Library
 from gallery.library.photo_files import FileActionResult, trash_photos
 from gallery.library.store import PhotoRow
-from gallery.text import say
+from gallery.text import Text, say
 from gallery.ui import i18n
 from gallery.ui.context import AppContext
 from gallery.ui.images import ImageLoader
@@ -112,36 +112,53 @@ class GroupChoice:
 @dataclass(frozen=True)
 class ScanResult:
     groups: list[DuplicateGroup]
-    photos: int  # how many photos were compared
+    photos: int  # the photos under the folders searched
+    waiting: int  # photos whose fingerprint the background pass has not made yet: not compared
     folders: tuple[str, ...]  # the folders searched; () for the whole library
     model_name: str | None  # whose embeddings helped; None: fingerprints alone
 
 
 @dataclass(frozen=True)
-class ScanProgress:
-    photos: int  # being compared
-    done: int  # steps of the scan, as find_duplicates counts them
+class Progress:
+    photos: int  # what the work is about: photos compared or moved
+    done: int  # steps, as the core counts them (0 of 0: nothing counted yet)
     total: int
 
 
-def scan(
-    job: Job, library: Library, model_name: str | None, folders: Sequence[str]
-) -> ScanResult:
-    """The scan, in the worker thread. Progress goes out at most once per mille: a scan that
-    counts a million steps must not queue a million signals into the GUI thread."""
-    photos = library.store.photo_count(Filters(folders=tuple(folders)))
-    job.progress.emit(ScanProgress(photos, 0, 0))
-    shown = -1  # the per mille last reported
+def reporter(job: Job, photos: int) -> Callable[[int, int], None]:
+    """A core progress callback that signals at most once per mille: work that counts a
+    million steps must not queue a million signals into the GUI thread."""
+    shown = -1
 
     def report(done: int, total: int) -> None:
         nonlocal shown
         step = done * 1000 // max(total, 1)
         if step != shown:
             shown = step
-            job.progress.emit(ScanProgress(photos, done, total))
+            job.progress.emit(Progress(photos, done, total))
 
-    groups = find_duplicates(library, model_name, folders, None, report, job.cancel)
-    return ScanResult(groups, photos, tuple(folders), model_name)
+    return report
+
+
+def scan(
+    job: Job, library: Library, model_name: str | None, folders: Sequence[str]
+) -> ScanResult:
+    """The scan, in the worker thread."""
+    store = library.store
+    photos = store.photo_count(Filters(folders=tuple(folders)))
+    job.progress.emit(Progress(photos, 0, 0))
+    groups = find_duplicates(
+        library, model_name, folders, None, reporter(job, photos), job.cancel
+    )
+    waiting = store.fingerprint_pending_count()
+    return ScanResult(groups, photos, min(waiting, photos), tuple(folders), model_name)
+
+
+def trash(job: Job, library: Library, paths: list[str]) -> FileActionResult:
+    """The removal, in the worker thread: to the desktop's Trash, the library updated."""
+    return trash_photos(
+        library, paths, progress=reporter(job, len(paths)), cancel=job.cancel
+    )
 
 
 class DuplicateGroupsModel(QAbstractListModel):
@@ -498,7 +515,7 @@ class DuplicatesView(QDialog):
         self.summary = QLabel(wordWrap=True)
         self.bar = QProgressBar()
         self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.clicked.connect(self.cancel_scan)
+        self.cancel_button.clicked.connect(self.cancel)
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.bar, 1)
         scan_row.addWidget(self.cancel_button)
@@ -528,7 +545,7 @@ class DuplicatesView(QDialog):
         layout.addWidget(self.buttons)
         self._choices_changed(0)
 
-    # the scan ----------------------------------------------------------------------------------
+    # the work in the background --------------------------------------------------------------
     @property
     def scanning(self) -> bool:
         return self._scanning is not None
@@ -537,54 +554,67 @@ class DuplicatesView(QDialog):
     def trashing(self) -> bool:
         return self._trashing is not None
 
+    def _start(self, work: Callable[[Job], object], what: Text) -> WorkerThread:
+        """A job for `work` in its thread, not started, its progress going to the bar."""
+        job = Job(work, what)
+        job.progress.connect(self._progress)
+        self.bar.setRange(0, 0)  # busy until the work counts
+        return WorkerThread(job, "duplicates", self)
+
+    def _busy(self, on: bool) -> None:
+        self.bar.setVisible(on)
+        self.cancel_button.setVisible(on)
+        self.cancel_button.setEnabled(on)
+        self.rescan_button.setEnabled(not on)
+        self.list.setEnabled(not self.trashing)
+        self._choices_changed(self.model.removal_count)
+
+    def cancel(self) -> None:
+        """Stop the scan, or the removal between two files (what went stays in the Trash)."""
+        running = self._scanning or self._trashing
+        if running is not None:
+            cast(Job, running.worker).cancel.set()
+            self.cancel_button.setEnabled(False)
+            (self.summary if self.scanning else self.notice).setText(self.tr("Cancelling…"))
+
+    @Slot(object)
+    def _progress(self, progress: Progress) -> None:
+        running = self._scanning or self._trashing
+        if running is None or cast(Job, running.worker).cancel.is_set():
+            return
+        if progress.total:
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(progress.done)
+        if self.scanning:
+            self.summary.setText(
+                self.tr("Looking for duplicates among %Ln photos…", "", progress.photos)
+            )
+
+    # the scan ----------------------------------------------------------------------------------
     def start_scan(self) -> None:
         if self.scanning or self.trashing:
             return
         model = self.app.host.model
         model_name = model.name if model is not None else None
         library, folders = self.app.library, self.folders
+        self.scan_result = None
         self.model.set_groups([])
         self.notice.clear()
         self.summary.setText(self.tr("Looking for duplicates…"))
-        self.bar.setRange(0, 0)  # busy until the first report
-        self._set_scanning(True)
-        job = Job(lambda j: scan(j, library, model_name, folders), say("The search for duplicates"))
-        job.progress.connect(self._scan_progress)
+        self._scanning = self._start(
+            lambda job: scan(job, library, model_name, folders), say("The search for duplicates")
+        )
+        self._busy(True)
+        job = cast(Job, self._scanning.worker)
         job.finished.connect(self._scanned)
         job.failed.connect(self._scan_failed)
-        self._scanning = WorkerThread(job, "duplicates", self)
         self._scanning.start(job.run)
-
-    def cancel_scan(self) -> None:
-        if self._scanning is not None:
-            job = cast(Job, self._scanning.worker)
-            job.cancel.set()
-            self.summary.setText(self.tr("Cancelling…"))
-            self.cancel_button.setEnabled(False)
-
-    def _set_scanning(self, on: bool) -> None:
-        self.bar.setVisible(on)
-        self.cancel_button.setVisible(on)
-        self.cancel_button.setEnabled(on)
-        self.rescan_button.setEnabled(not on)
-        self._choices_changed(self.model.removal_count)
 
     def _stop_scan(self) -> None:
         if self._scanning is not None:
             self._scanning.stop()
         self._scanning = None
-        self._set_scanning(False)
-
-    @Slot(object)
-    def _scan_progress(self, progress: ScanProgress) -> None:
-        if self._scanning is None or cast(Job, self._scanning.worker).cancel.is_set():
-            return
-        if progress.total:  # else still busy: nothing counted yet
-            self.bar.setRange(0, progress.total)
-            self.bar.setValue(progress.done)
-        self.summary.setText(
-            self.tr("Looking for duplicates among %Ln photos…", "", progress.photos)
-        )
+        self._busy(False)
 
     @Slot(object)
     def _scanned(self, result: ScanResult) -> None:
@@ -613,20 +643,25 @@ class DuplicatesView(QDialog):
             )
         else:
             where = self.tr("{photos} in the library").format(photos=photos)
+        groups = self.model.rowCount()
+        if groups:
+            found = self.tr("%Ln groups of duplicates among {where}.", "", groups)
+        elif result.groups:
+            found = self.tr("Every group of duplicates among {where} is reviewed.")
+        else:
+            found = self.tr("No duplicates found among {where}.")
         if result.model_name is not None:
             how = self.tr("Compared by their pixels and the model {model}.").format(
                 model=result.model_name
             )
         else:
             how = self.tr("Compared by their pixels alone (no model is installed).")
-        groups = self.model.rowCount()
-        if groups == 0:
-            found = self.tr("No duplicates found among {where}.").format(where=where)
-        else:
-            found = self.tr("%Ln groups of duplicates among {where}.", "", groups).format(
-                where=where
-            )
-        lines = [found, how]
+        lines = [found.format(where=where), how]
+        if result.waiting:
+            lines.append(self.tr(
+                "%Ln photos were not compared yet: their fingerprints are being made in the "
+                "background. Find Again when it is done.", "", result.waiting,
+            ))
         if groups:
             lines.append(self.tr(
                 "The proposed copy to keep is checked; uncheck Keep to move a copy to the Trash."
@@ -668,19 +703,20 @@ class DuplicatesView(QDialog):
     def start_trash(self, paths: list[str]) -> None:
         library = self.app.library
         self.notice.setText(self.tr("Moving %Ln photos to the Trash…", "", len(paths)))
-        self.list.setEnabled(False)
-        job = Job(lambda _job: trash_photos(library, paths), say("Moving photos to the Trash"))
+        self._trashing = self._start(
+            lambda job: trash(job, library, paths), say("Moving photos to the Trash")
+        )
+        self._busy(True)  # the list disabled too: the choices stay as they were sent
+        job = cast(Job, self._trashing.worker)
         job.finished.connect(self._trashed)
         job.failed.connect(self._trash_failed)
-        self._trashing = WorkerThread(job, "duplicates-trash", self)
-        self._choices_changed(self.model.removal_count)
         self._trashing.start(job.run)
 
     def _stop_trash(self) -> None:
         if self._trashing is not None:
             self._trashing.stop()
         self._trashing = None
-        self.list.setEnabled(True)
+        self._busy(False)
 
     @Slot(object)
     def _trashed(self, result: FileActionResult) -> None:
@@ -694,12 +730,13 @@ class DuplicatesView(QDialog):
     @Slot(object)
     def _trash_failed(self, error: GalleryError) -> None:
         self._stop_trash()
-        self._choices_changed(self.model.removal_count)
         self.notice.setText(error_text(error))
         self.library_changed.emit()  # some may have gone before it stopped
 
     def trash_report(self, result: FileActionResult) -> str:
         lines = [self.tr("Moved %Ln photos to the Trash.", "", len(result.done))]
+        if result.cancelled:
+            lines.append(self.tr("Stopped before the rest, as asked."))
         if result.failed:
             lines.append(self.tr("%Ln could not be moved:", "", len(result.failed)))
             lines += [
@@ -724,8 +761,8 @@ class DuplicatesView(QDialog):
         super().done(result)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The window closes (and closes the library): the scan stops and a removal in flight
-        finishes first (its library update is the core's; the list goes with the window)."""
+        """The window closes (and closes the library): the scan stops, and a removal in flight
+        stops after the file it is moving (the core has updated the library for what went)."""
         if watched is self.parent() and event.type() == QEvent.Type.Close:
             self._stop_scan()
             if self._trashing is not None:
