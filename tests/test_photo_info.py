@@ -14,7 +14,7 @@ from gallery.imaging.photo_info import PhotoInfo, map_url, photo_info
 from tests.conftest import CORPUS
 
 
-def _camera_jpeg(path: Path) -> Path:
+def camera_jpeg(path: Path) -> Path:
     """A portrait-rotated JPEG with camera, lens, exposure and a southern, eastern GPS fix."""
     exif = Image.Exif()
     exif[0x010F] = "FUJIFILM"
@@ -46,7 +46,7 @@ def _camera_jpeg(path: Path) -> Path:
 
 
 def test_a_jpeg_written_with_camera_and_gps_exif_reads_back(tmp_path: Path) -> None:
-    info = photo_info(_camera_jpeg(tmp_path / "camera.jpg"))
+    info = photo_info(camera_jpeg(tmp_path / "camera.jpg"))
     assert (info.width, info.height, info.format) == (200, 300, "jpeg")
     assert info.taken_at == datetime(2021, 6, 5, 14, 30, tzinfo=UTC).timestamp()
     assert info.camera == "FUJIFILM X-T4"
@@ -61,7 +61,7 @@ def test_a_jpeg_written_with_camera_and_gps_exif_reads_back(tmp_path: Path) -> N
 
 
 def test_reading_a_jpeg_s_details_takes_milliseconds(tmp_path: Path) -> None:
-    path = _camera_jpeg(tmp_path / "camera.jpg")
+    path = camera_jpeg(tmp_path / "camera.jpg")
     photo_info(path)  # plugins registered, caches warm
     start = time.perf_counter()
     for _ in range(20):

@@ -1,0 +1,5 @@
+"""The photo viewer: `PhotoViewer` (the dialog), its canvas, info panel and image sources."""
+
+from gallery.ui.viewer.dialog import PhotoViewer
+
+__all__ = ["PhotoViewer"]
