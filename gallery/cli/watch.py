@@ -109,7 +109,6 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     from gallery.library.library import Library
 
     roots = [Path(p).expanduser().resolve() for p in args.paths]
-    model = ctx.model(args)
     stop = threading.Event()
     printer = progress.index_printer()
 
@@ -126,6 +125,7 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
 
     with Library(ctx.paths) as library, _stopping_on_signals(stop):
         _check_paths(roots, library.store.roots())
+        model = ctx.model(args)
         log.info("Watching %s with %s", [str(r) for r in roots], model.name)
         runs = watch(
             library,
