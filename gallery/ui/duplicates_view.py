@@ -80,6 +80,10 @@ CELL_WIDTH = 200
 THUMB = 150
 INFO_LINES = 5
 TOGGLE_HEIGHT = 24
+# The name keeps its start and extension, the folder its last parts (where the copy lives).
+ELIDE = (
+    Qt.TextElideMode.ElideMiddle, *[Qt.TextElideMode.ElideRight] * 3, Qt.TextElideMode.ElideLeft
+)
 REMOVE_TINT = QColor(210, 60, 60, 48)
 TRASH_TEXT = QColor(190, 40, 40)
 
@@ -416,7 +420,7 @@ class GroupDelegate(QStyledItemDelegate):
         top = square.bottom() + 4
         lines = copy_lines(photo)
         for number, text in enumerate(lines):
-            mode = Qt.TextElideMode.ElideMiddle if number in (0, 4) else Qt.TextElideMode.ElideRight
+            mode = ELIDE[number]
             box = QRect(cell.x() + 2, top + number * line, cell.width() - 4, line)
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(text, mode, box.width()))
