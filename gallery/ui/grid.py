@@ -112,7 +112,11 @@ class PhotoGrid(QListView):
         return max(1, (width - 1) // max(1, self.gridSize().width()))
 
     def _update_columns(self) -> None:
-        self.photo_model().set_columns(self.columns())
+        model = self.photo_model()
+        columns = self.columns()
+        lines = self.maximumViewportSize().height() // max(1, self.gridSize().height()) + 2
+        model.set_visible_cells(columns * lines)
+        model.set_columns(columns)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._update_columns()

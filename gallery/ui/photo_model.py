@@ -3,7 +3,10 @@ the cells that set parts of them apart: the divider between the best matches and
 the timeline's month headers.
 
 Only rows the view asks to paint request a thumbnail, so 100,000 photos cost nothing until they
-scroll into sight; loaded pixmaps live in a bounded LRU cache.
+scroll into sight; loaded pixmaps live in an LRU cache bounded by their bytes (and a count), so
+memory stays flat however far the grid scrolls, but never below what the view shows at once
+(which the view says, `set_visible_cells`): a cache smaller than a screen would evict what it
+is painting and load it again forever.
 
 The grid is an icon view with uniform item sizes, so a header is made of cells: blank cells
 complete the last row of the part before it, then a row of header cells (the first carries the
@@ -54,7 +57,8 @@ DIVIDER_ROLE = Qt.ItemDataRole.UserRole + 3
 HEADER_ROLE = Qt.ItemDataRole.UserRole + 4
 # A month header cell's (title, count): ("March 2024", "312 photos"); None elsewhere.
 HEADER_TEXT_ROLE = Qt.ItemDataRole.UserRole + 5
-CACHE_SIZE = 3000
+CACHE_BYTES = 256 * 2**20  # decoded thumbnails kept (a 320 x 240 one is 300 KiB)
+CACHE_SIZE = 3000  # and never more than this many
 DIVIDER: Literal["divider"] = "divider"
 
 Index = QModelIndex | QPersistentModelIndex
@@ -165,7 +169,9 @@ class PhotoListModel(QAbstractListModel):
         self._rows = 0
         self._requested: dict[str, int] = {}  # thumbnail key -> index in items, while loading
         # Icons, not pixmaps: the view scales an icon to its icon size, a pixmap it would clip.
-        self._cache: OrderedDict[str, QIcon] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[QIcon, int]] = OrderedDict()  # icon, its bytes
+        self._cache_bytes = 0
+        self._keep = 0  # the least the cache holds: a few screens of cells
         self._broken: set[str] = set()
         self._loading = QIcon(_placeholder(THUMBNAIL_SIZE, "#3a3d41"))
         self._failed = QIcon(_placeholder(THUMBNAIL_SIZE, "#5a2d2d"))
@@ -381,10 +387,10 @@ class PhotoListModel(QAbstractListModel):
     # thumbnails --------------------------------------------------------------------------------
     def _thumbnail(self, item: PhotoItem, index: int) -> QIcon:
         """The cached icon, else a placeholder while items[index]'s thumbnail loads."""
-        icon = self._cache.get(item.key)
-        if icon is not None:
+        cached_icon = self._cache.get(item.key)
+        if cached_icon is not None:
             self._cache.move_to_end(item.key)
-            return icon
+            return cached_icon[0]
         if item.key in self._broken:
             return self._failed
         cached = thumbnail_file(
@@ -396,10 +402,22 @@ class PhotoListModel(QAbstractListModel):
 
     @Slot(str, QImage)
     def _thumbnail_loaded(self, key: str, image: QImage) -> None:
-        self._cache[key] = QIcon(QPixmap.fromImage(image))  # GUI thread: pixmaps only here
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
+        size = image.sizeInBytes()
+        old = self._cache.pop(key, None)
+        self._cache_bytes += size - (old[1] if old else 0)
+        self._cache[key] = QIcon(QPixmap.fromImage(image)), size  # GUI thread: pixmaps only here
+        while len(self._cache) > self._keep and (
+            self._cache_bytes > CACHE_BYTES or len(self._cache) > CACHE_SIZE
+        ):
+            self._cache_bytes -= self._cache.popitem(last=False)[1][1]
         self._changed(key)
+
+    def set_visible_cells(self, cells: int) -> None:
+        """How many cells the view shows at once: the cache keeps at least two screens."""
+        self._keep = 2 * max(0, cells)
+
+    def thumbnail_bytes(self) -> int:
+        return self._cache_bytes
 
     @Slot(str, str)
     def _thumbnail_failed(self, key: str, _reason: str) -> None:
