@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QNativeGestureEvent, QPointingDevice, QWheelEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -76,16 +76,16 @@ def _shown(qtbot: QtBot, viewer: PhotoViewer, width: int | None = None) -> None:
     """Wait until the canvas paints the current photo (at `width` decoded pixels if given)."""
 
     def ready() -> bool:
-        pixmap = viewer.canvas.pixmap()
-        return pixmap is not None and (width is None or pixmap.width() == width)
+        image = viewer.canvas.image()
+        return image is not None and (width is None or image.width() == width)
 
     qtbot.waitUntil(ready, timeout=WAIT)
 
 
 def _width(viewer: PhotoViewer) -> int:
     """The decoded width of what the canvas paints (0: nothing)."""
-    pixmap = viewer.canvas.pixmap()
-    return 0 if pixmap is None else pixmap.width()
+    image = viewer.canvas.image()
+    return 0 if image is None else image.width()
 
 
 def _wheel(widget: QWidget, at: QPointF, notches: int) -> None:
@@ -124,6 +124,10 @@ def test_opens_at_the_given_photo_and_moves_with_the_keys(
         assert viewer.position == expected, key
     assert viewer.windowTitle() == "photo5.jpg (5 of 5)"
     _shown(qtbot, viewer, 900)  # the photo on screen, not one passed on the way
+    image = viewer.canvas.image()
+    assert image is not None
+    colour = image.pixelColor(10, 10)  # photo5.jpg is (200, 90, 50): channels in their places
+    assert (colour.red(), colour.green(), colour.blue()) == pytest.approx((200, 90, 50), abs=3)
 
 
 def test_fit_then_actual_size_then_fit_again(
@@ -176,6 +180,31 @@ def test_the_wheel_zooms_around_the_pointer_and_dragging_pans(
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + QPoint(-60, -40))
     moved = canvas.centre - before  # the photo follows the hand: the view moves the other way
     assert (moved.x(), moved.y()) == pytest.approx((60, 40))
+
+
+def test_a_trackpad_pinch_zooms_around_the_fingers(
+    qtbot: QtBot, photos: list[Path], open_viewer: Callable[..., PhotoViewer]
+) -> None:
+    viewer = open_viewer(_items(photos), 1)
+    _shown(qtbot, viewer)
+    canvas = viewer.canvas
+    viewer.actual_size()
+    fingers = QPointF(canvas.width() * 0.6, canvas.height() * 0.3)
+    under = canvas.photo_point(fingers)
+    pinch = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        fingers,
+        fingers,
+        QPointF(canvas.mapToGlobal(fingers.toPoint())),
+        0.5,
+        QPointF(),
+    )
+    QApplication.sendEvent(canvas, pinch)
+    assert canvas.scale == pytest.approx(1.5)
+    after = canvas.photo_point(fingers)
+    assert (after.x(), after.y()) == pytest.approx((under.x(), under.y()))
 
 
 def test_f11_toggles_full_screen_and_escape_leaves_it_before_closing(
@@ -293,11 +322,11 @@ def test_memory_is_bounded_to_the_neighbours_and_stale_results_are_dropped(
     _shown(qtbot, viewer, 900)
     qtbot.waitUntil(lambda: not viewer.images.loader.pending_keys(), timeout=WAIT)
     assert _width(viewer) == 900
-    assert viewer.images.kept_pixmaps() <= 3
+    assert viewer.images.kept_images() <= 3
     for _ in range(4):
         qtbot.keyClick(viewer, Qt.Key.Key_Left)
         _shown(qtbot, viewer, SIZES[viewer.position][0] if viewer.position != 2 else None)
-        assert viewer.images.kept_pixmaps() <= 3
+        assert viewer.images.kept_images() <= 3
 
 
 def test_a_broken_file_shows_why_instead_of_crashing(
@@ -306,7 +335,7 @@ def test_a_broken_file_shows_why_instead_of_crashing(
     broken = str(CORPUS / "odd" / "truncated.jpg")
     viewer = open_viewer([broken, str(photos[0])])
     qtbot.waitUntil(lambda: "Cannot show this photo" in viewer.canvas.message, timeout=WAIT)
-    assert viewer.canvas.pixmap() is None
+    assert viewer.canvas.image() is None
     viewer.toggle_info()
     qtbot.waitUntil(lambda: "Reading" not in str(viewer.info.rows()), timeout=WAIT)
     assert viewer.info.rows()["Path"] == broken  # no details, no crash

@@ -1,8 +1,10 @@
 """The viewer's canvas: one photo, fitted to the window or zoomed and panned.
 
 Geometry lives in the photo's own pixels (the whole photo, as displayed), not in the decoded
-pixmap's: the canvas may hold a screen-size decode and later the full-resolution one, and the
-view (scale, the point at the centre) stays where it was when the sharper pixmap arrives.
+image's: the canvas may hold a screen-size decode and later the full-resolution one, and the
+view (scale, the point at the centre) stays where it was when the sharper image arrives. It
+paints a QImage (converted to RGB32 in the worker), so a full-resolution decode costs the GUI
+thread no conversion.
 `scale` counts device pixels per photo pixel, so 1.0 is "100 %": one photo pixel on one screen
 pixel, also on a high-DPI screen.
 """
@@ -11,11 +13,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QImage,
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
-    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
@@ -28,12 +30,12 @@ BACKGROUND = Qt.GlobalColor.black
 
 
 class PhotoCanvas(QWidget):
-    """Paints the pixmap at the current scale; the wheel, a pinch, keys (through the viewer)
+    """Paints the image at the current scale; the wheel, a pinch, keys (through the viewer)
     zoom; dragging pans when the photo is larger than the window; a double-click toggles fit
     and 100 %."""
 
     scale_changed = Signal(float)
-    detail_wanted = Signal()  # the view shows more photo pixels than the pixmap holds
+    detail_wanted = Signal()  # the view shows more photo pixels than the image holds
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +45,7 @@ class PhotoCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.grabGesture(Qt.GestureType.PinchGesture)
-        self._pixmap: QPixmap | None = None
+        self._image: QImage | None = None
         self._original = QSize()
         self._message = ""
         self._fitted = True
@@ -53,13 +55,18 @@ class PhotoCanvas(QWidget):
 
     # -- what is shown ---------------------------------------------------------------------
 
-    def pixmap(self) -> QPixmap | None:
-        return self._pixmap
+    def image(self) -> QImage | None:
+        """The decode being painted (None: a message instead)."""
+        return self._image
 
-    def set_photo(self, pixmap: QPixmap, original: QSize, *, keep_view: bool = False) -> None:
-        """Show `pixmap` (any decode of a photo of `original` size); `keep_view` keeps the
+    def pixmap(self) -> QImage | None:
+        """`image()` under the old viewer's QLabel name, which tests/test_ui.py still reads."""
+        return self._image
+
+    def set_photo(self, image: QImage, original: QSize, *, keep_view: bool = False) -> None:
+        """Show `image` (any decode of a photo of `original` size); `keep_view` keeps the
         zoom and position (a sharper decode of the photo on screen), else the photo is fitted."""
-        self._pixmap, self._original, self._message = pixmap, QSize(original), ""
+        self._image, self._original, self._message = image, QSize(original), ""
         if not keep_view:
             self._fitted = True
             self._centre = QPointF(original.width() / 2, original.height() / 2)
@@ -67,7 +74,7 @@ class PhotoCanvas(QWidget):
 
     def set_message(self, text: str) -> None:
         """Text instead of a photo (loading, or why it cannot be shown)."""
-        self._pixmap, self._original, self._message = None, QSize(), text
+        self._image, self._original, self._message = None, QSize(), text
         self.update()
 
     @property
@@ -98,10 +105,10 @@ class PhotoCanvas(QWidget):
         )
 
     def needs_detail(self) -> bool:
-        """More photo pixels on screen than the pixmap has (a screen-size decode zoomed in)."""
-        if self._pixmap is None or self._original.isEmpty():
+        """More photo pixels on screen than the image has (a screen-size decode zoomed in)."""
+        if self._image is None or self._original.isEmpty():
             return False
-        held = self._pixmap.width() / self._original.width()
+        held = self._image.width() / self._original.width()
         return self._scale > held * 1.01
 
     # -- zoom and pan ----------------------------------------------------------------------
@@ -121,7 +128,7 @@ class PhotoCanvas(QWidget):
     def zoom_to(self, scale: float, around: QPointF | None = None) -> None:
         """Zoom keeping the photo point under `around` (widget coordinates) where it is;
         zooming out to the fitted scale fits again (and follows the window's size)."""
-        if self._pixmap is None:
+        if self._image is None:
             return
         lowest = self.fit_scale()
         scale = min(MAX_SCALE, scale)
@@ -184,7 +191,7 @@ class PhotoCanvas(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), BACKGROUND)
-        if self._pixmap is None or self._original.isEmpty():
+        if self._image is None or self._original.isEmpty():
             painter.setPen(Qt.GlobalColor.lightGray)
             painter.drawText(
                 self.rect().adjusted(24, 24, -24, -24),
@@ -196,10 +203,10 @@ class PhotoCanvas(QWidget):
         visible = target.intersected(QRectF(self.rect()))
         if visible.isEmpty():
             return
-        # Only the part on screen is drawn: a zoomed-in full-resolution pixmap is never
+        # Only the part on screen is drawn: a zoomed-in full-resolution image is never
         # scaled whole.
-        sx = self._pixmap.width() / target.width()
-        sy = self._pixmap.height() / target.height()
+        sx = self._image.width() / target.width()
+        sy = self._image.height() / target.height()
         source = QRectF(
             (visible.left() - target.left()) * sx,
             (visible.top() - target.top()) * sy,
@@ -208,7 +215,7 @@ class PhotoCanvas(QWidget):
         )
         smooth = self._scale < 2.0  # enlarged pixels stay crisp squares when zoomed far in
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
-        painter.drawPixmap(visible, self._pixmap, source)
+        painter.drawImage(visible, self._image, source)
 
     def _target_rect(self) -> QRectF:
         """Where the whole photo lies in widget coordinates."""
@@ -231,7 +238,7 @@ class PhotoCanvas(QWidget):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         notches = event.angleDelta().y() / 120
-        if notches and self._pixmap is not None:
+        if notches and self._image is not None:
             self.zoom_by(WHEEL_STEP**notches, event.position())
         event.accept()
 

@@ -131,9 +131,9 @@ class PhotoViewer(QDialog):
 
     @Slot(str, object)
     def _ready(self, path: str, shown: Shown) -> None:
-        same_photo = self.canvas.pixmap() is not None and self._canvas_path == path
+        same_photo = self.canvas.image() is not None and self._canvas_path == path
         self._canvas_path = path
-        self.canvas.set_photo(shown.pixmap, shown.original, keep_view=same_photo)
+        self.canvas.set_photo(shown.image, shown.original, keep_view=same_photo)
 
     @Slot(str, str)
     def _failed(self, path: str, reason: str) -> None:

@@ -1,10 +1,10 @@
 """The viewer's images: screen-size decodes of the photo on screen and its neighbours, and the
 full-resolution decode of the photo on screen when the person zooms past the screen-size one.
 
-All decoding runs on the loader's pool; the GUI thread only turns QImages into QPixmaps. What
-is kept is bounded: pixmaps for the current, previous and next photo (screen size) and at most
-one full-resolution pixmap (the current photo's). Results for a photo the person has left are
-dropped, and requests for it that have not started are cancelled.
+All decoding (and the conversion to the paint engine's format) runs on the loader's pool; the
+GUI thread only paints. What is kept is bounded: images of the current, previous and next photo
+(screen size) and at most one full-resolution image (the current photo's). Results for a photo
+the person has left are dropped, and requests for it that have not started are cancelled.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, Signal, Slot
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage
 
 from gallery.imaging.photo_info import PhotoInfo
 from gallery.ui.images import ImageLoader, ViewImage
@@ -26,7 +26,7 @@ _SCREEN, _FULL, _INFO = "screen", "full", "info"
 class Shown:
     """A decode ready to paint."""
 
-    pixmap: QPixmap
+    image: QImage  # Format_RGB32, painted as it is
     original: QSize  # the whole photo, as displayed
     full: bool  # every pixel of the photo: no sharper decode exists
 
@@ -110,7 +110,7 @@ class ViewerImages(QObject):
     def info(self, path: str) -> PhotoInfo | None:
         return self._infos.get(path)
 
-    def kept_pixmaps(self) -> int:
+    def kept_images(self) -> int:
         """How many decodes are in memory (the bound the tests check)."""
         return len(self._screen) + (self._full is not None)
 
@@ -124,7 +124,7 @@ class ViewerImages(QObject):
         if path not in self._kept or not isinstance(image, ViewImage):
             return  # the person moved on
         width, height = image.original_size
-        shown = Shown(QPixmap.fromImage(image.image), QSize(width, height), image.full)
+        shown = Shown(image.image, QSize(width, height), image.full)
         if kind == _FULL:
             if path != self.current:
                 return
