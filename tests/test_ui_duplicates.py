@@ -399,3 +399,12 @@ def test_two_thousand_groups_build_no_widgets_and_load_only_what_shows(
 
     qtbot.waitUntil(scrolled_to_the_end, timeout=5_000)
     assert len(set(requested)) < 100  # of 4,000 copies: the rows passed on the way down
+    # Once the list settles, what is still queued is the rows in sight, not those passed.
+    in_sight = {
+        duplicates_view.photo_key(p)
+        for row in view.visible_rows() for p in view.model.choices[row].copies
+    }
+    assert last in in_sight
+    qtbot.waitUntil(lambda: view.loader.pending_keys() <= in_sight, timeout=5_000)
+    qtbot.waitUntil(lambda: all(view.model.thumbnail(p) is not None for row in view.visible_rows()
+                                for p in view.model.choices[row].copies), timeout=5_000)

@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -69,6 +70,7 @@ from gallery.ui.workers import Job, WorkerThread
 translate = QCoreApplication.translate
 
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+SETTLE_MS = 150  # the list is still for this long: the rows in sight are the ones to load
 THUMBNAIL_CACHE = 600  # scaled pixmaps kept (a screenful is a few dozen)
 FAILURES_SHOWN = 3  # failed removals named in the report; the count says the rest
 
@@ -532,6 +534,10 @@ class DuplicatesView(QDialog):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setMouseTracking(True)
+        # Scrolled past rows' thumbnails are dropped from the queue once the list settles.
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self.retain_visible)
+        self.list.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.notice = QLabel(wordWrap=True)  # the outcome of the last action, or a refusal
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
@@ -548,6 +554,27 @@ class DuplicatesView(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
         self._choices_changed(0)
+
+    @Slot(int)
+    def _scrolled(self, _value: int) -> None:
+        self._settle.start()
+
+    def visible_rows(self) -> range:
+        viewport = self.list.viewport().rect()
+        first = self.list.indexAt(viewport.topLeft())
+        if not first.isValid():
+            return range(0)
+        last = self.list.indexAt(QPoint(0, viewport.bottom()))
+        end = last.row() if last.isValid() else self.model.rowCount() - 1
+        return range(first.row(), end + 1)
+
+    def retain_visible(self) -> None:
+        """Cancel the thumbnail loads of rows no longer in sight (a fling through 10,000 groups
+        would otherwise decode every row it passed)."""
+        choices = self.model.choices
+        self.loader.retain(
+            {photo_key(p) for row in self.visible_rows() for p in choices[row].copies}
+        )
 
     # the work in the background --------------------------------------------------------------
     @property
