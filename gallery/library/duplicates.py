@@ -230,18 +230,17 @@ def _embedding_pairs(
         return empty
     dim = int(store.db.execute("SELECT dim FROM models WHERE id = ?", (model_id,)).fetchone()[0])
     index: VectorIndex = library.vector_index(model_name, dim)
-    position = {int(file_id): i for i, file_id in enumerate(prints.ids)}
     found: list[IntArray] = []
-    wanted = set(position)
-    for ids, vectors in store.vectors(model_id, None if len(wanted) == len(index) else wanted):
+    scope = None if len(prints.ids) == len(index) else prints.ids.tolist()
+    for ids, vectors in store.vectors(model_id, scope):
         check()
-        rows = np.array([position.get(file_id, -1) for file_id in ids], dtype=np.int64)
+        rows = _positions(prints.ids, np.asarray(ids, dtype=np.int64))
         inside = rows >= 0
         if not inside.any():
             continue
         labels, scores = _knn_many(index, vectors[inside], NEIGHBOURS)
         left = np.repeat(rows[inside], labels.shape[1])
-        right = np.array([position.get(int(label), -1) for label in labels.ravel()], dtype=np.int64)
+        right = _positions(prints.ids, labels.ravel())
         keep = (scores.ravel() >= EMBEDDING_AGREEMENT) & (right >= 0) & (left != right)
         left, right = left[keep], right[keep]
         low, high = np.minimum(left, right), np.maximum(left, right)
@@ -255,6 +254,12 @@ def _embedding_pairs(
     return pairs, hamming_many(
         prints.fingerprints[pairs[:, 0]], prints.fingerprints[pairs[:, 1]]
     ).astype(np.int64)
+
+
+def _positions(sorted_ids: IntArray, ids: IntArray) -> IntArray:
+    """Where each of `ids` is in `sorted_ids` (-1: not there), without a dict of a million."""
+    at = np.minimum(np.searchsorted(sorted_ids, ids), max(len(sorted_ids) - 1, 0))
+    return np.where(sorted_ids[at] == ids, at, -1).astype(np.int64)
 
 
 def _knn_many(
