@@ -260,6 +260,12 @@ def test_a_group_keeps_at_least_one_copy(
     _click_keep(qtbot, view, 0, 0)
     assert view.model.choices[0].remove == [True, False, True]
     assert view.model.removal_count == 2
+    view.list.setFocus()
+    view.list.setCurrentIndex(view.model.index(0))
+    qtbot.keyClick(view.list, Qt.Key.Key_3)  # the keyboard: the third copy's number
+    assert view.model.choices[0].remove == [True, False, False]
+    qtbot.keyClick(view.list, Qt.Key.Key_9)  # no ninth copy: nothing changes
+    assert view.model.removal_count == 1
 
 
 def test_progress_shows_and_the_scan_cancels(

@@ -33,7 +33,16 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QImage, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -452,7 +461,14 @@ class GroupDelegate(QStyledItemDelegate):
         self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
         index: Index,
     ) -> bool:
-        """A left click on a copy's check box flips its choice."""
+        """A left click on a copy's check box flips its choice; so does its number (1 to 9)
+        on the keyboard, for the current group."""
+        if event.type() == QEvent.Type.KeyPress:
+            copy = cast(QKeyEvent, event).key() - Qt.Key.Key_1.value
+            if 0 <= copy < min(9, len(index.data(GROUP_ROLE).copies)):
+                cast(DuplicateGroupsModel, model).toggle(index.row(), copy)
+                return True
+            return False
         if event.type() != QEvent.Type.MouseButtonRelease:
             return False
         mouse = cast(QMouseEvent, event)
@@ -695,7 +711,8 @@ class DuplicatesView(QDialog):
             ))
         if groups:
             lines.append(self.tr(
-                "The proposed copy to keep is checked; uncheck Keep to move a copy to the Trash."
+                "The proposed copy to keep is checked; uncheck Keep (or press the copy's number) "
+                "to move a copy to the Trash."
             ))
         return "\n".join(lines)
 
