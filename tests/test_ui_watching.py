@@ -4,6 +4,7 @@ folder is a quiet problem (no dialog), and the GUI thread never stalls."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -154,3 +155,65 @@ def test_stopped_watching_indexes_nothing_more(qtbot: QtBot, parts: Parts, tmp_p
     while time.monotonic() < deadline:
         qtbot.wait(50)
     assert parts.changed == [] and not parts.indexer.running
+
+
+def test_a_loud_request_during_a_quiet_run_is_shown(
+    qtbot: QtBot, parts: Parts, tmp_path: Path
+) -> None:
+    """The person's Rescan queued behind a watch run is a run like any other afterwards."""
+    quiet = (tmp_path / "watched").resolve()
+    loud = (tmp_path / "added").resolve()
+    for n in range(30):
+        solid_colour_image(quiet / f"{n}.jpg", "red")
+    solid_colour_image(loud / "x.jpg", "blue")
+    model = parts.watching.host.model
+    assert model is not None
+    parts.indexer.start(model, [quiet], quiet=True)
+    assert parts.indexer.quiet
+    parts.indexer.start(model, [loud])
+    qtbot.waitUntil(lambda: bool(parts.idle), timeout=30_000)
+    assert [s.embedded for s in parts.quiet_finished] == [30]
+    assert parts.started == [True] and [s.embedded for s in parts.finished] == [1]
+
+
+@pytest.mark.slow  # about 10 s: a CLI process and the app's parts index one library
+def test_the_app_and_gallery_watch_share_a_library_without_harm(
+    qtbot: QtBot, parts: Parts, tmp_path: Path
+) -> None:
+    """Both see every copy; whichever runs second waits for the writer lock (the app's quiet
+    runs wait instead of failing) and finds nothing left to do."""
+    from tests.test_cli_watch import WatchProcess
+
+    root = (tmp_path / "photos").resolve()
+    root.mkdir()
+    cli = WatchProcess(str(root), "--model", "colours", "--json")
+    try:
+        cli.wait_for(lambda: any(e["event"] == "watching" for e in cli.events()), "watching")
+        parts.watching.set_roots([root])
+        assert parts.watching.wait_ready(10)
+        copier = threading.Thread(
+            target=lambda: [
+                (root / f"IMG_{n:04d}.png").write_bytes(data)
+                for n, data in enumerate(_tiny_pngs(300))
+            ]
+        )
+        copier.start()
+        copier.join()
+        qtbot.waitUntil(
+            lambda: len(parts.photos()) == 300 and bool(parts.idle) and not parts.indexer.running,
+            timeout=60_000,
+        )
+        cli.wait_for(
+            lambda: len([e for e in cli.events() if e["event"] == "indexed"]) >= 2,
+            "the watch process ran for the copy too",
+        )
+    finally:
+        code, stderr = cli.end(signal.SIGTERM)
+    assert code == 0, stderr
+    assert parts.failed == [] and parts.quiet_failed == []
+    from gallery.library import doctor
+
+    report = doctor.check(parts.library.paths)
+    assert report.ok, report.as_dict()
+    status = parts.library.store.counts(parts.library.store.find_model("colours"))
+    assert (status.indexed, status.failed, status.pending) == (300, 0, 0)

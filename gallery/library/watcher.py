@@ -50,6 +50,7 @@ from gallery.library.indexer import Indexer, IndexSummary, ProgressCallback
 from gallery.library.library import Library
 from gallery.library.scanner import SKIPPED_DIRS
 from gallery.ml.encoder import ClipModel
+from gallery.text import say
 
 log = logging.getLogger(__name__)
 
@@ -506,6 +507,23 @@ class RootRun:
     error: UserError | None = None
 
 
+def catch_up_with_other_writers(indexer: Indexer, cancel: threading.Event) -> None:
+    """Before a run of a long-lived library: wait for another writer (another process) to
+    finish, then drop this process's open vector index if the library moved on meanwhile, so
+    the run reopens it caught up instead of saving a stale copy over the other's file (and
+    searches here miss its photos). The lock is held only for the look, so a writer that
+    slips in before the run's own acquire is the one case left (see docs: the Indexer itself
+    should catch its index up under its lock)."""
+    library, model = indexer.library, indexer.model
+    with library.writing(say("indexing this library"), indexer.lock_wait, cancel):
+        if model.dim is None:  # not used for indexing in this process yet: opened fresh
+            return
+        index = library.vector_index(model.name, model.dim)
+        if index.generation != library.store.generation(index.model_id):
+            log.info("The library changed since %s was opened here; reopening it", model.name)
+            library.drop_index(model.name)
+
+
 def index_each(
     indexer: Indexer,
     roots: Sequence[Path],
@@ -520,6 +538,7 @@ def index_each(
         if cancel.is_set():
             break
         try:
+            catch_up_with_other_writers(indexer, cancel)
             summary = indexer.run([root], progress, cancel, paused=paused)
         except Cancelled:
             break

@@ -21,7 +21,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from gallery.errors import Cancelled, GalleryError
 from gallery.library.indexer import Indexer, IndexProgress, IndexSummary
 from gallery.library.library import Library
-from gallery.library.watcher import RootRun, combined, index_each
+from gallery.library.watcher import (
+    RootRun,
+    catch_up_with_other_writers,
+    combined,
+    index_each,
+)
 from gallery.ml.encoder import ClipModel
 from gallery.settings import Settings
 from gallery.text import say
@@ -89,6 +94,7 @@ class IndexingController(QObject):
         def work(job: Job) -> IndexSummary | list[RootRun]:
             if not quiet:
                 indexer = Indexer(self.library, model, excluded=excluded)
+                catch_up_with_other_writers(indexer, job.cancel)
                 return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
             indexer = Indexer(self.library, model, excluded=excluded, lock_wait=QUIET_LOCK_WAIT)
             return index_each(indexer, roots, job.progress.emit, job.cancel, paused)
