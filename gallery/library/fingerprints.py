@@ -10,6 +10,7 @@ the rest. No vector is touched, so nothing is re-embedded.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -50,6 +51,7 @@ def backfill(
     if not total:
         return 0
     log.info("Fingerprinting %d photos indexed before fingerprints existed", total)
+    started = time.perf_counter()
     done = 0
     last_id = 0
     with ThreadPoolExecutor(threads, thread_name_prefix="fingerprint") as pool:
@@ -65,4 +67,5 @@ def backfill(
             last_id = rows[-1].id
             done += len(rows)
             progress(done, max(total, done), rows[-1].path)
+    log.info("Fingerprinted %d photos in %.1f s", done, time.perf_counter() - started)
     return done

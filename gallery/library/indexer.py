@@ -274,7 +274,7 @@ class Indexer:
             device=report.summary(),
             batch_size=batch_size,
             decode_threads=self.decode_threads,
-            stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write", "fingerprints"), 0.0),
+            stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write"), 0.0),
         )
         run = _Run(
             roots,
@@ -456,10 +456,7 @@ class Indexer:
             run.emit(IndexProgress("fingerprints", done, total, 0, rate, eta, current))
             run.summary.fingerprinted = done
 
-        try:
-            fingerprints.backfill(self.library, self.decode_threads, between_batches, progress)
-        finally:
-            run.timed("fingerprints", started)
+        fingerprints.backfill(self.library, self.decode_threads, between_batches, progress)
 
     def _commit(self, run: _Run, batch: list[_Decoded]) -> None:
         run.summary.stage_seconds["decode"] += sum(item.seconds for item in batch)
