@@ -242,7 +242,12 @@ class FoldersSidebar(QWidget):
 
     @Slot(QPoint)
     def _context_menu(self, at: QPoint) -> None:
-        item = self.view.itemAt(at)
+        menu = self.context_menu(self.view.itemAt(at))
+        menu.exec(self.view.viewport().mapToGlobal(at))
+        menu.deleteLater()
+
+    def context_menu(self, item: QTreeWidgetItem | None) -> QMenu:
+        """The menu for `item` (None: the empty space under the folders)."""
         menu = QMenu(self)
         if item is not None and item.data(_NAME, _ROOT):
             root = str(item.data(_NAME, _PATH))
@@ -254,7 +259,7 @@ class FoldersSidebar(QWidget):
             menu.addSeparator()
         menu.addAction(self.tr("Add Folder…"), self.add_requested.emit)
         menu.addAction(self.tr("Rescan All Folders"), lambda: self.rescan_requested.emit(None))
-        menu.exec(self.view.viewport().mapToGlobal(at))
+        return menu
 
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
