@@ -47,6 +47,10 @@ class Trash:
 
 @pytest.fixture
 def trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Trash:
+    return temp_trash(tmp_path, monkeypatch)
+
+
+def temp_trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Trash:
     """send2trash picks the home trash ($XDG_DATA_HOME/Trash) for a file on the home's device,
     else a .Trash-$uid at the top of the file's mount. With HOME and XDG_DATA_HOME in tmp_path,
     every test file shares the home's device, so the trash is always this temp one. Its
