@@ -237,10 +237,20 @@ def test_rescan_from_the_sidebar_indexes_and_the_refresh_keeps_selection_and_exp
     qtbot.waitUntil(lambda: len(window.photo_model.items) == 3, timeout=10_000)
 
 
-def test_the_context_menu_rescans_one_folder(
-    qtbot: QtBot, window: MainWindow, folders: tuple[Path, Path]
+def test_the_context_menu_rescans_or_removes_one_folder(
+    qtbot: QtBot,
+    window: MainWindow,
+    folders: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pictures, drive = folders
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_args: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", question)
     shutil.copy(drive / "2020" / "white.jpg", drive / "2020" / "white-2.jpg")
     menu = window.sidebar.context_menu(_item(window, drive))
     actions = {a.text(): a for a in menu.actions() if not a.isSeparator()}
@@ -252,6 +262,8 @@ def test_the_context_menu_rescans_one_folder(
     ]
     subfolder = window.sidebar.context_menu(_item(window, pictures / "Trips"))
     assert [a.text() for a in subfolder.actions()] == ["Add Folder…", "Rescan All Folders"]
+    actions["Remove Folder…"].trigger()
+    assert len(asked) == 1 and "“Drive”" in asked[0]
     actions["Rescan This Folder"].trigger()
     assert window.indexer.running
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=60_000)

@@ -11,7 +11,7 @@ Photos, announced like a selection, so the grid never stays scoped to a folder t
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -64,7 +64,7 @@ class FoldersSidebar(QWidget):
         self.rescan_button = self._button("rescan", self.tr("Rescan"), icons.SP_BrowserReload)
         self.add_button.clicked.connect(self.add_requested)
         self.remove_button.clicked.connect(self._remove_current)
-        self.rescan_button.clicked.connect(lambda: self.rescan_requested.emit(None))
+        self.rescan_button.clicked.connect(self._rescan_all)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.add_button, self.remove_button, self.rescan_button):
@@ -247,19 +247,36 @@ class FoldersSidebar(QWidget):
         menu.deleteLater()
 
     def context_menu(self, item: QTreeWidgetItem | None) -> QMenu:
-        """The menu for `item` (None: the empty space under the folders)."""
+        """The menu for `item` (None: the empty space under the folders). Its actions carry
+        their folder as data and reach the sidebar by bound methods: no closure holds it."""
         menu = QMenu(self)
         if item is not None and item.data(_NAME, _ROOT):
             root = str(item.data(_NAME, _PATH))
-            rescan = menu.addAction(self.tr("Rescan This Folder"))
+            rescan = menu.addAction(self.tr("Rescan This Folder"), self._rescan_root)
+            rescan.setData(root)
             rescan.setEnabled(bool(item.data(_NAME, _REACHABLE)))
-            rescan.triggered.connect(lambda: self.rescan_requested.emit(root))
-            remove = menu.addAction(self.tr("Remove Folder…"))
-            remove.triggered.connect(lambda: self.remove_requested.emit(root))
+            menu.addAction(self.tr("Remove Folder…"), self._remove_root).setData(root)
             menu.addSeparator()
         menu.addAction(self.tr("Add Folder…"), self.add_requested.emit)
-        menu.addAction(self.tr("Rescan All Folders"), lambda: self.rescan_requested.emit(None))
+        menu.addAction(self.tr("Rescan All Folders"), self._rescan_all)
         return menu
+
+    @Slot()
+    def _rescan_all(self) -> None:
+        self.rescan_requested.emit(None)
+
+    @Slot()
+    def _rescan_root(self) -> None:
+        self.rescan_requested.emit(self._sender_folder())
+
+    @Slot()
+    def _remove_root(self) -> None:
+        self.remove_requested.emit(self._sender_folder())
+
+    def _sender_folder(self) -> str:
+        action = self.sender()
+        assert isinstance(action, QAction)
+        return str(action.data())
 
 
 def _children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
