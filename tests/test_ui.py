@@ -204,10 +204,11 @@ def test_drop_a_folder_and_navigate_results(
     )
     assert yellow not in [item.row.path for item in window.photo_model.items]
     viewer = window.open_viewer(0)
-    qtbot.waitUntil(
-        lambda: viewer.label.pixmap() is not None and not viewer.label.pixmap().isNull(),
-        timeout=10_000,
-    )
+    def painted() -> bool:
+        image = viewer.canvas.image()
+        return image is not None and not image.isNull()
+
+    qtbot.waitUntil(painted, timeout=10_000)
     first = viewer.current_path
     qtbot.keyClick(viewer, Qt.Key.Key_Right)
     assert viewer.current_path != first and viewer.position == 1

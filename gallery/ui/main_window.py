@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from gallery import APP_NAME
 from gallery.errors import Action, GalleryError, Remedy
@@ -26,6 +27,7 @@ from gallery.ml.registry import SOURCE_MODELS_DIR, ModelRegistry
 from gallery.paths import AppPaths
 from gallery.settings import Settings
 from gallery.ui.context import AppContext
+from gallery.ui.duplicates_view import DuplicatesView
 from gallery.ui.filter_bar import FilterBar
 from gallery.ui.folder_actions import FolderActions, dropped_folders
 from gallery.ui.folders_sidebar import FoldersSidebar
@@ -36,6 +38,7 @@ from gallery.ui.indexing import IndexingController
 from gallery.ui.messages import RemedyHandlers, show_error
 from gallery.ui.model_actions import ModelActions
 from gallery.ui.model_host import ModelHost
+from gallery.ui.photo_actions import PhotoActions
 from gallery.ui.photo_model import PhotoListModel
 from gallery.ui.search_box import SearchBox
 from gallery.ui.search_controller import Answer, SearchController
@@ -45,6 +48,7 @@ from gallery.ui.statusbar.message import StatusMessage
 from gallery.ui.statusbar.progress import IndexingProgress
 from gallery.ui.statusbar.thumbnail_size import DEFAULT, LARGEST, SMALLEST, ThumbnailSizeSlider
 from gallery.ui.viewer import PhotoViewer
+from gallery.ui.watching import FolderWatching
 
 Shortcut = QKeySequence.StandardKey | str | None
 Keys = QKeySequence.StandardKey
@@ -65,8 +69,10 @@ class MainWindow(QMainWindow):
         self.host = ModelHost(paths, self.settings, registry, self)
         self.indexer = IndexingController(self.library, self.settings, self)
         self.searching = SearchController(self.library, self)
-        app = AppContext(self.host, self.library, self.indexer)
+        app = self.app_context = AppContext(self.host, self.library, self.indexer)
         self.folders = FolderActions(app, self)
+        self.photo_actions = PhotoActions(app, self)
+        self.watching = FolderWatching(self.indexer, self.host, self)
         self.models = ModelActions(app, self)
         self.help = HelpActions(app, self)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -78,6 +84,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_view()
         self.host.load()
+        self._watch_roots()
         self._restore_geometry()
         if offer_first_run and not registry.installed():
             QTimer.singleShot(0, self.models.offer_first_run)
@@ -182,6 +189,9 @@ class MainWindow(QMainWindow):
                 ("find", self.tr("&Find"), self.focus_search, Keys.Find),
                 ("show_all", self.tr("Show &All Photos"), self.clear_search, None),
             ]),
+            (self.tr("&Tools"), [
+                ("find_duplicates", self.tr("Find &Duplicates…"), self.find_duplicates, None),
+            ]),
             (self.tr("&Help"), [
                 ("logs", self.tr("Open &Logs Folder"), help_.open_logs_folder, None),
                 ("diagnostics", self.tr("&Diagnostics"), help_.show_diagnostics, None),
@@ -201,6 +211,11 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(slot)
                 if shortcut is not None:
                     action.setShortcut(QKeySequence(shortcut))
+        edit = cast(QMenu, self.menuBar().actions()[1].menu())  # Undo heads the Edit menu
+        undo = self.photo_actions.undo_action
+        edit.insertAction(edit.actions()[0], undo)
+        edit.insertSeparator(edit.actions()[1])
+        actions["undo"] = undo
         return actions
 
     def _restore_geometry(self) -> None:
@@ -254,6 +269,7 @@ class MainWindow(QMainWindow):
         search.device_ready.connect(self.device_button.on_device_ready)
         self.host.changed.connect(self._model_changed)
         self.grid.open_requested.connect(self.open_viewer)
+        self.grid.trash_requested.connect(self.trash_selection)
         self.grid.similar_requested.connect(self.find_similar)
         self.size_slider.valueChanged.connect(self.grid.set_thumbnail_size)
         self.size_slider.valueChanged.connect(self._save_timer.start)
@@ -277,6 +293,10 @@ class MainWindow(QMainWindow):
             (indexer.refresh_due, (self._refresh_while_indexing, self.refresh_folders)),
             (self.folders.message, (status.say,)),
             (self.folders.library_changed, (search.run_now, self._roots_changed)),
+            (self.photo_actions.library_changed, (search.run_now, self.refresh_folders)),
+            (self.photo_actions.message, (status.say,)),
+            (self.photo_actions.failed, (self.show_error,)),
+            (indexer.quiet_failed, (status.on_error,)),
             (self.models.message, (status.say,)),
             (self.models.index_requested, (self.folders.rescan,)),
             (self.models.failed, (self.show_error,)),
@@ -326,6 +346,11 @@ class MainWindow(QMainWindow):
     def _roots_changed(self) -> None:
         self.filter_bar.set_folders(self.library.store.roots())
         self.refresh_folders()
+        self._watch_roots()
+
+    def _watch_roots(self) -> None:
+        """The watcher follows the library's folders: photos copied in arrive by themselves."""
+        self.watching.set_roots([Path(root) for root in self.library.store.roots()])
 
     @Slot()
     def refresh_folders(self) -> None:
@@ -347,7 +372,10 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _show_answer(self, answer: Answer) -> None:
-        self.photo_model.set_items(answer.items, answer.best_count)
+        # The timeline's months: when browsing by date, and for a search sorted by date.
+        sort = self.filter_bar.sort()
+        dated = ("date", "date-asc") if answer.ranked else ("relevance", "date", "date-asc")
+        self.photo_model.set_items(answer.items, answer.best_count, sections=sort in dated)
         if answer.ranked:
             self.grid.scrollToTop()
         self.search_message.on_answer()
@@ -398,11 +426,33 @@ class MainWindow(QMainWindow):
     def open_viewer(self, photo: int) -> PhotoViewer:
         """The viewer over the grid's photos, at photo number `photo`; opening a result makes
         its query a recent search."""
-        viewer = PhotoViewer([item.row.path for item in self.photo_model.items], photo, self)
+        viewer = PhotoViewer(self.photo_model.items, photo, self, settings=self.settings)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.finished.connect(self._save_settings)
         viewer.show()
         self.search.remember(self.search.text())
         return viewer
+
+    @Slot()
+    def trash_selection(self) -> None:
+        """The Delete key: the selected photos to the Trash, once the person confirms."""
+        self.photo_actions.trash(self.grid.selected_photos())
+
+    def find_duplicates(self) -> DuplicatesView:
+        """Tools > Find Duplicates: the review window over the library (one at a time), scoped
+        to the sidebar's folder when one is chosen."""
+        for view in self.findChildren(DuplicatesView):
+            if view.isVisible():
+                view.raise_()
+                view.activateWindow()
+                return view
+        folder = self.sidebar.current_folder()
+        view = DuplicatesView(self.app_context, self, folders=() if folder is None else (folder,))
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.library_changed.connect(self.searching.run_now)
+        view.library_changed.connect(self.refresh_folders)
+        view.show()
+        return view
 
     @Slot(list)
     def find_similar(self, paths: list[str]) -> None:
@@ -426,6 +476,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel and wait for every worker; nothing is destroyed while it runs."""
+        self.watching.stop()
+        self.photo_actions.shutdown()
         self.indexer.shutdown()
         self.searching.stop()
         self.loader.wait()

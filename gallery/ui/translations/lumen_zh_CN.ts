@@ -1050,6 +1050,114 @@
         <source>The smallest model for {language} search: no model with published search figures fits this computer.</source>
         <translation>用于{language}搜索的最小模型：没有公布了搜索数据的模型适合这台电脑。</translation>
     </message>
+    <message>
+        <source>The threshold must be between {low} and 1, not {given}.</source>
+        <translation>阈值必须在 {low} 到 1 之间，而不是 {given}。</translation>
+    </message>
+    <message>
+        <source>Leave it out for the measured default ({default}).</source>
+        <translation>省略它即使用实测的默认值（{default}）。</translation>
+    </message>
+    <message>
+        <source>identical copies; the shortest path</source>
+        <translation>完全相同的副本；保留路径最短的</translation>
+    </message>
+    <message>
+        <source>highest resolution ({width} × {height})</source>
+        <translation>分辨率最高（{width} × {height}）</translation>
+    </message>
+    <message>
+        <source>same resolution; original format ({kept}) over a converted copy ({other})</source>
+        <translation>分辨率相同；原始格式（{kept}）优先于转换后的副本（{other}）</translation>
+    </message>
+    <message>
+        <source>same resolution and format; the copy with the camera&apos;s date</source>
+        <translation>分辨率和格式相同；保留带相机日期的副本</translation>
+    </message>
+    <message>
+        <source>same resolution and format; the larger file (less recompressed)</source>
+        <translation>分辨率和格式相同；保留较大的文件（重新压缩较少）</translation>
+    </message>
+    <message>
+        <source>same resolution and format; the oldest date taken ({date})</source>
+        <translation>分辨率和格式相同；保留拍摄日期最早的（{date}）</translation>
+    </message>
+    <message>
+        <source>same resolution, format and date; the shortest path</source>
+        <translation>分辨率、格式和日期相同；保留路径最短的</translation>
+    </message>
+    <message>
+        <source>it is already in that folder</source>
+        <translation>它已经在该文件夹中</translation>
+    </message>
+    <message>
+        <source>The folder {folder} does not exist.</source>
+        <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+        <source>Choose another folder, or reconnect the drive it is on.</source>
+        <translation>请选择其他文件夹，或重新连接它所在的驱动器。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} cannot be written to.</source>
+        <translation>无法写入文件夹 {folder}。</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to, or change its permissions.</source>
+        <translation>请选择一个可写入的文件夹，或更改它的权限。</translation>
+    </message>
+    <message>
+        <source>the trash on its drive cannot be written</source>
+        <translation>无法写入其所在驱动器的回收站</translation>
+    </message>
+    <message>
+        <source>the file is no longer there</source>
+        <translation>文件已不存在</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>权限不足</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘为只读</translation>
+    </message>
+    <message>
+        <source>{error}</source>
+        <translation>{error}</translation>
+    </message>
+    <message>
+        <source>The search for duplicates</source>
+        <translation>查找重复照片</translation>
+    </message>
+    <message>
+        <source>Moving photos to the Trash</source>
+        <translation>正在将照片移到回收站</translation>
+    </message>
+    <message>
+        <source>Copying photos</source>
+        <translation>正在复制照片</translation>
+    </message>
+    <message>
+        <source>Moving photos</source>
+        <translation>正在移动照片</translation>
+    </message>
+    <message>
+        <source>Moving photos to the trash</source>
+        <translation>正在将照片移到回收站</translation>
+    </message>
+    <message>
+        <source>Undoing a move</source>
+        <translation>正在撤销移动</translation>
+    </message>
+    <message>
+        <source>Undoing a copy</source>
+        <translation>正在撤销复制</translation>
+    </message>
 </context>
 <context>
     <name>About</name>
@@ -1132,6 +1240,177 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>The download was cancelled; it resumes where it stopped next time.</source>
         <translation>下载已取消；下次会从中断处继续。</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesView</name>
+    <message>
+        <source>Identical files</source>
+        <translation>完全相同的文件</translation>
+    </message>
+    <message>
+        <source>Similar photos, {percent} % alike</source>
+        <translation>相似照片，相似度 {percent}%</translation>
+    </message>
+    <message>
+        <source>keep {name}: {reason}</source>
+        <translation>保留 {name}：{reason}</translation>
+    </message>
+    <message>
+        <source>{kind} · {reason}</source>
+        <translation>{kind} · {reason}</translation>
+    </message>
+    <message>
+        <source>{width} × {height}</source>
+        <translation>{width} × {height}</translation>
+    </message>
+    <message>
+        <source>Size unknown</source>
+        <translation>尺寸未知</translation>
+    </message>
+    <message>
+        <source>Taken {date}</source>
+        <translation>拍摄于 {date}</translation>
+    </message>
+    <message>
+        <source>Modified {date}</source>
+        <translation>修改于 {date}</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>to the Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Find Duplicates</source>
+        <translation>查找重复照片</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Find Again</source>
+        <translation>重新查找</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Looking for duplicates among %Ln photos…</source>
+        <translation>
+            <numerusform>正在 %Ln 张照片中查找重复照片…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复照片…</translation>
+    </message>
+    <message>
+        <source>The search for duplicates was cancelled.</source>
+        <translation>已取消查找重复照片。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos</source>
+        <translation>
+            <numerusform>%Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{photos} in {folders}</source>
+        <translation>{folders} 中的 {photos}</translation>
+    </message>
+    <message>
+        <source>{photos} in the library</source>
+        <translation>图库中的 {photos}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln groups of duplicates among {where}.</source>
+        <translation>
+            <numerusform>在{where}中找到 %Ln 组重复照片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every group of duplicates among {where} is reviewed.</source>
+        <translation>{where}中的每组重复照片都已处理。</translation>
+    </message>
+    <message>
+        <source>No duplicates found among {where}.</source>
+        <translation>在{where}中没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>Compared by their pixels and the model {model}.</source>
+        <translation>按像素和模型 {model} 比较。</translation>
+    </message>
+    <message>
+        <source>Compared by their pixels alone (no model is installed).</source>
+        <translation>仅按像素比较（未安装模型）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos were not compared yet: their fingerprints are being made in the background. Find Again when it is done.</source>
+        <translation>
+            <numerusform>%Ln 张照片尚未比较：正在后台生成它们的指纹。完成后请点“重新查找”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The proposed copy to keep is checked; uncheck Keep (or press the copy&apos;s number) to move a copy to the Trash.</source>
+        <translation>建议保留的副本已勾选；取消勾选“保留”（或按副本的编号）即可将该副本移到回收站。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %Ln Photos to Trash</source>
+        <translation>
+            <numerusform>将 %Ln 张照片移到回收站</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Each group keeps at least one copy: check Keep on another copy of this group first.</source>
+        <translation>每组至少保留一份副本：请先勾选本组另一份副本的“保留”。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %Ln photos to the Trash? You can restore them from the system&apos;s Trash.</source>
+        <translation>
+            <numerusform>将 %Ln 张照片移到回收站？可以从系统回收站恢复。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln photos to the Trash…</source>
+        <translation>
+            <numerusform>正在将 %Ln 张照片移到回收站…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln photos to the Trash.</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped before the rest, as asked.</source>
+        <translation>已按要求在其余照片之前停止。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln could not be moved:</source>
+        <translation>
+            <numerusform>%Ln 张无法移动：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name}: {reason}</source>
+        <translation>{name}：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>and %Ln more.</source>
+        <translation>
+            <numerusform>还有 %Ln 张。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1322,13 +1601,72 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
         <source>Stop showing photos from this folder:</source>
         <translation>不再显示此文件夹中的照片：</translation>
     </message>
+    <message numerus="yes">
+        <source>Remove “{name}” from the library? Its %Ln photos leave Lumen Gallery; the files stay on the disk.</source>
+        <translation>
+            <numerusform>从图库中移除“{name}”？其中的 %Ln 张照片将离开 Lumen Gallery；文件仍保留在磁盘上。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Add a folder first: File &gt; Add Folder…</source>
         <translation>请先添加文件夹：文件 &gt; 添加文件夹…</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln folders cannot be reached (is the drive connected?): not rescanned.</source>
+        <translation>
+            <numerusform>%Ln 个文件夹无法访问（驱动器是否已连接？）：未重新扫描。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{folder} cannot be reached (is the drive connected?).</source>
+        <translation>无法访问 {folder}（驱动器是否已连接？）。</translation>
+    </message>
     <message>
         <source>Folders added. Import or download a model to index them.</source>
         <translation>文件夹已添加。请导入或下载一个模型来为它们建立索引。</translation>
+    </message>
+</context>
+<context>
+    <name>FoldersSidebar</name>
+    <message>
+        <source>Add Folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Remove Folder…</source>
+        <translation>移除文件夹…</translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>All Photos</source>
+        <translation>所有照片</translation>
+    </message>
+    <message>
+        <source>Every photo in the library, newest first</source>
+        <translation>图库中的所有照片，最新的在前</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos</source>
+        <translation>
+            <numerusform>%Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{path}
+This folder cannot be reached: is its drive connected? Its {count} stay in the library.</source>
+        <translation>{path}
+无法访问此文件夹：驱动器是否已连接？其中的 {count}仍保留在图库中。</translation>
+    </message>
+    <message>
+        <source>Rescan This Folder</source>
+        <translation>重新扫描此文件夹</translation>
+    </message>
+    <message>
+        <source>Rescan All Folders</source>
+        <translation>重新扫描所有文件夹</translation>
     </message>
 </context>
 <context>
@@ -1351,6 +1689,81 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Resume</source>
         <translation>继续</translation>
+    </message>
+</context>
+<context>
+    <name>InfoPanel</name>
+    <message>
+        <source>{score} · best match</source>
+        <translation>{score} · 最佳匹配</translation>
+    </message>
+    <message>
+        <source>Search score</source>
+        <translation>搜索得分</translation>
+    </message>
+    <message>
+        <source>from the camera (EXIF)</source>
+        <translation>来自相机（EXIF）</translation>
+    </message>
+    <message>
+        <source>Date taken</source>
+        <translation>拍摄日期</translation>
+    </message>
+    <message>
+        <source>file modified date</source>
+        <translation>文件修改日期</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>{width} × {height} ({megapixels} MP)</source>
+        <translation>{width} × {height}（{megapixels} 百万像素）</translation>
+    </message>
+    <message>
+        <source>Dimensions</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>文件大小</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>Reading the photo&apos;s details…</source>
+        <translation>正在读取照片详情…</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>相机</translation>
+    </message>
+    <message>
+        <source>Lens</source>
+        <translation>镜头</translation>
+    </message>
+    <message>
+        <source> ({equivalent} mm in 35 mm terms)</source>
+        <translation>（等效 35 mm 焦距 {equivalent} mm）</translation>
+    </message>
+    <message>
+        <source>Exposure</source>
+        <translation>曝光</translation>
+    </message>
+    <message>
+        <source>{metres} m above sea level</source>
+        <translation>海拔 {metres} 米</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
     </message>
 </context>
 <context>
@@ -1448,6 +1861,14 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Duplicates…</source>
+        <translation>查找重复照片(&amp;D)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1687,10 +2108,207 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     </message>
 </context>
 <context>
-    <name>PhotoGrid</name>
+    <name>PhotoActions</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Open %Ln photos in other apps?</source>
+        <translation>
+            <numerusform>在其他应用中打开 %Ln 张照片？</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Open</source>
         <translation>打开</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %Ln paths.</source>
+        <translation>
+            <numerusform>已复制 %Ln 个路径。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %Ln Photos To</source>
+        <translation>
+            <numerusform>将 %Ln 张照片复制到</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %Ln Photos To</source>
+        <translation>
+            <numerusform>将 %Ln 张照片移动到</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copying %Ln photos…</source>
+        <translation>
+            <numerusform>正在复制 %Ln 张照片…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copy To</source>
+        <translation>复制到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %Ln photos to {folder}.</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片复制到 {folder}。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos could not be copied.</source>
+        <translation>
+            <numerusform>%Ln 张照片无法复制。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln photos…</source>
+        <translation>
+            <numerusform>正在移动 %Ln 张照片…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move To</source>
+        <translation>移动到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln photos to {folder}.</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片移动到 {folder}。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos could not be moved.</source>
+        <translation>
+            <numerusform>%Ln 张照片无法移动。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln photos to the Trash…</source>
+        <translation>
+            <numerusform>正在将 %Ln 张照片移到回收站…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln photos to the Trash.</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos could not be moved to the Trash.</source>
+        <translation>
+            <numerusform>%Ln 张照片无法移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Move “{photo}” from “{folder}” to the Trash?</source>
+        <translation>将“{photo}”从“{folder}”移到回收站？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %Ln photos from “{folder}” to the Trash?</source>
+        <translation>
+            <numerusform>将 %Ln 张照片从“{folder}”移到回收站？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %Ln photos from {folders} to the Trash?</source>
+        <translation>
+            <numerusform>将 %Ln 张照片从{folders}移到回收站？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln folders</source>
+        <translation>
+            <numerusform>%Ln 个文件夹</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>They can be restored from the system&apos;s Trash.</source>
+        <translation>可以从系统回收站恢复它们。</translation>
+    </message>
+    <message>
+        <source>It can be restored from the system&apos;s Trash.</source>
+        <translation>可以从系统回收站恢复它。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln photos back…</source>
+        <translation>
+            <numerusform>正在将 %Ln 张照片移回…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Undo Move</source>
+        <translation>撤销移动</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln photos back.</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片移回。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln photos could not be moved back.</source>
+        <translation>
+            <numerusform>%Ln 张照片无法移回。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moving %Ln copies to the Trash…</source>
+        <translation>
+            <numerusform>正在将 %Ln 份副本移到回收站…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Undo Copy</source>
+        <translation>撤销复制</translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %Ln copies to the Trash.</source>
+        <translation>
+            <numerusform>已将 %Ln 份副本移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln copies could not be moved to the Trash.</source>
+        <translation>
+            <numerusform>%Ln 份副本无法移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Undo Move</source>
+        <translation>撤销移动(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo Copy</source>
+        <translation>撤销复制(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Wait until the photos are copied, moved or trashed.</source>
+        <translation>请等待照片复制、移动或移到回收站完成。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %Ln more</source>
+        <translation>
+            <numerusform>… 还有 %Ln 张</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PhotoGrid</name>
+    <message>
+        <source>View</source>
+        <translation>查看</translation>
     </message>
     <message>
         <source>Open Containing Folder</source>
@@ -1699,6 +2317,34 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Copy Path</source>
         <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Open in Default App</source>
+        <translation>用默认应用打开</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Copy %Ln Paths</source>
+        <translation>复制 %Ln 个路径</translation>
+    </message>
+    <message>
+        <source>Copy To…</source>
+        <translation>复制到…</translation>
+    </message>
+    <message>
+        <source>Move To…</source>
+        <translation>移动到…</translation>
+    </message>
+    <message>
+        <source>Move to Trash…</source>
+        <translation>移到回收站…</translation>
+    </message>
+    <message>
+        <source>Move %Ln Photos to Trash…</source>
+        <translation>将 %Ln 张照片移到回收站…</translation>
     </message>
     <message>
         <source>Find Similar</source>
@@ -1727,6 +2373,14 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
         <source>More results</source>
         <translation>更多结果</translation>
     </message>
+    <message>
+        <source>{month} {year}</source>
+        <translation>{year}年{month}</translation>
+    </message>
+    <message>
+        <source>%Ln photos</source>
+        <translation>%Ln 张照片</translation>
+    </message>
 </context>
 <context>
     <name>PhotoViewer</name>
@@ -1741,6 +2395,50 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Cannot show this photo: {reason}</source>
         <translation>无法显示这张照片：{reason}</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一张</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一张</translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation>第一张</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>最后一张</translation>
+    </message>
+    <message>
+        <source>Fit to Window</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Actual Size (100 %)</source>
+        <translation>实际大小（100%）</translation>
+    </message>
+    <message>
+        <source>Zoom In</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom Out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Full Screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Slideshow</source>
+        <translation>幻灯片放映</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
     </message>
 </context>
 <context>
@@ -1897,6 +2595,10 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
         </translation>
     </message>
     <message>
+        <source>Checking photos for duplicates: {done} of {total}</source>
+        <translation>正在检查重复照片：第 {done} 张，共 {total} 张</translation>
+    </message>
+    <message>
         <source>Indexing {done} of {total} — {rate} photos/s</source>
         <translation>正在建立索引 {done} / {total} — 每秒 {rate} 张</translation>
     </message>
@@ -1984,6 +2686,13 @@ The details are in the log file (Help &gt; Open Logs Folder).</source>
     <message>
         <source>Thumbnail size</source>
         <translation>缩略图大小</translation>
+    </message>
+</context>
+<context>
+    <name>YearBar</name>
+    <message>
+        <source>Jump to a year</source>
+        <translation>跳转到某一年</translation>
     </message>
 </context>
 </TS>

@@ -59,10 +59,6 @@ class PhotoCanvas(QWidget):
         """The decode being painted (None: a message instead)."""
         return self._image
 
-    def pixmap(self) -> QImage | None:
-        """`image()` under the old viewer's QLabel name, which tests/test_ui.py still reads."""
-        return self._image
-
     def set_photo(self, image: QImage, original: QSize, *, keep_view: bool = False) -> None:
         """Show `image` (any decode of a photo of `original` size); `keep_view` keeps the
         zoom and position (a sharper decode of the photo on screen), else the photo is fitted."""

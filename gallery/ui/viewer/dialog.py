@@ -96,11 +96,6 @@ class PhotoViewer(QDialog):
         photo = self._photos[self.position]
         return item_for_path(photo) if isinstance(photo, str) else photo
 
-    @property
-    def label(self) -> PhotoCanvas:
-        """The canvas under the old viewer's name (tests/test_ui.py reads `label.pixmap()`)."""
-        return self.canvas
-
     def _path(self, position: int) -> str:
         photo = self._photos[position]
         return photo if isinstance(photo, str) else photo.row.path
