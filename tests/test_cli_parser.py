@@ -29,6 +29,7 @@ REQUIRED = {
     ("models", "import"): ("DIR",),
     ("models", "remove"): ("NAME",),
     ("index",): ("PATH",),
+    ("watch",): ("PATH",),
     ("similar",): ("file",),
 }
 

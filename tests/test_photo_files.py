@@ -373,13 +373,6 @@ def test_trashing_while_the_indexer_runs_breaks_nothing(
         assert not {hit.path for hit in hits} & set(trashed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the indexer adds every vector of a batch to the open index, also those of rows "
-    "deleted since they were decoded (commit_batch skipped them in SQLite): a stale label, "
-    "saved with the index; search skips it (no row). Needs VectorIndex.add to skip labels "
-    "removed before (/work/spec/docs/actions.md)",
-)
 def test_a_photo_trashed_after_its_decode_leaves_no_label_in_the_open_index(
     paths: AppPaths, model: ClipModel, tmp_path: Path, trash: Trash
 ) -> None:

@@ -58,7 +58,7 @@ def photos(tmp_path: Path) -> Path:
 
 def _indexed(qtbot: QtBot, window: MainWindow, count: int) -> None:
     qtbot.waitUntil(
-        lambda: not window.indexer.running and window.photo_model.rowCount() == count,
+        lambda: not window.indexer.running and len(window.photo_model.items) == count,
         timeout=60_000,
     )
 
@@ -109,7 +109,7 @@ def test_typing_a_colour_shows_that_photo_first(
     qtbot.waitUntil(
         lambda: (
             all(item.score is None for item in window.photo_model.items)
-            and window.photo_model.rowCount() == 6
+            and len(window.photo_model.items) == 6
         ),
         timeout=10_000,
     )

@@ -133,7 +133,7 @@ def test_indexing_while_another_app_indexes_offers_a_rescan(
         if other.held:
             other.release()
     # The button took the remedy: a rescan, which now gets the lock and indexes.
-    qtbot.waitUntil(lambda: window.photo_model.rowCount() == 3, timeout=30_000)
+    qtbot.waitUntil(lambda: len(window.photo_model.items) == 3, timeout=30_000)
     qtbot.waitUntil(lambda: not window.indexer.running, timeout=30_000)
     assert window.indexer.last_summary is not None and window.indexer.last_summary.embedded == 3
 

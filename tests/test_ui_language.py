@@ -110,7 +110,7 @@ def test_the_window_in_chinese_from_the_settings(
     assert i18n.install(Settings.load(paths.settings_file).language) == i18n.CHINESE
     window = open_window(paths)
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "编辑(&E)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "工具(&T)", "帮助(&H)"]
     assert window.menu_actions["check_library"].text() == "检查图库(&C)…"
     assert window.search.placeholderText() == "搜索您的照片：“雪地里的红色汽车”"
     window.add_folders([photos])

@@ -70,7 +70,7 @@ def test_download_the_default_model_from_the_app_and_search(
         solid_colour_image(photos / f"{colour}.jpg", colour)
     window.add_folders([photos])
     qtbot.waitUntil(
-        lambda: not window.indexer.running and window.photo_model.rowCount() == 3, timeout=30_000
+        lambda: not window.indexer.running and len(window.photo_model.items) == 3, timeout=30_000
     )
     window.search.setText("green")
     qtbot.waitUntil(
@@ -114,7 +114,7 @@ def test_switching_models_counts_what_is_left_and_deletes_an_old_index(
         solid_colour_image(photos / f"{colour}.png", colour)
     window.add_folders([photos])
     qtbot.waitUntil(
-        lambda: not window.indexer.running and window.photo_model.rowCount() == 4, timeout=30_000
+        lambda: not window.indexer.running and len(window.photo_model.items) == 4, timeout=30_000
     )
 
     dialog = window.models.show_models()

@@ -48,6 +48,7 @@ MIN_THRESHOLD = 0.8  # below it the probes grow combinatorially and other photos
 LOOSE_FACTOR = 1.5  # how much further apart two prints may be when the embeddings agree
 EMBEDDING_AGREEMENT = 0.9  # cosine of the model's vectors for "the same picture"
 NEIGHBOURS = 6  # per photo, from the vector index (itself among them)
+NEIGHBOUR_EF = 64  # hnswlib's search breadth for them
 NOT_EXACT_CAP = 0.995  # a pair of different bytes is never shown as 1.0
 BANDS = 3
 BAND_BITS = 21  # bit 63 (the DC position) is always 0: 3 x 21 bits cover the other 63
@@ -238,7 +239,7 @@ def _embedding_pairs(
         inside = rows >= 0
         if not inside.any():
             continue
-        labels, scores = _knn_many(index, vectors[inside], NEIGHBOURS)
+        labels, scores = index.knn_many(vectors[inside], NEIGHBOURS, NEIGHBOUR_EF)
         left = np.repeat(rows[inside], labels.shape[1])
         right = _positions(prints.ids, labels.ravel())
         keep = (scores.ravel() >= EMBEDDING_AGREEMENT) & (right >= 0) & (left != right)
@@ -260,27 +261,6 @@ def _positions(sorted_ids: IntArray, ids: IntArray) -> IntArray:
     """Where each of `ids` is in `sorted_ids` (-1: not there), without a dict of a million."""
     at = np.minimum(np.searchsorted(sorted_ids, ids), max(len(sorted_ids) - 1, 0))
     return np.where(sorted_ids[at] == ids, at, -1).astype(np.int64)
-
-
-def _knn_many(
-    index: object, vectors: npt.NDArray[np.float32], k: int
-) -> tuple[IntArray, npt.NDArray[np.float32]]:
-    """hnswlib's batched knn over the index (labels, cosines). VectorIndex answers one query
-    a call; one call per photo would cost 1M Python round trips, so this takes the index's own
-    lock and asks hnswlib for the whole chunk (a request for a public `knn_many` is in the
-    notes)."""
-    from gallery.library.vectors import VectorIndex, search_ef
-
-    assert isinstance(index, VectorIndex)
-    with index._lock:
-        graph = index._index
-        count = len(index._live)
-        k = min(k, count)
-        if k <= 0:
-            return np.zeros((len(vectors), 0), np.int64), np.zeros((len(vectors), 0), np.float32)
-        graph.set_ef(max(k, min(search_ef(count), 64)))
-        labels, distances = graph.knn_query(np.ascontiguousarray(vectors), k=k)
-    return labels.astype(np.int64), (1.0 - distances).astype(np.float32)
 
 
 def _merge(

@@ -32,6 +32,7 @@ from gallery.text import say
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
 INDEX_SUFFIX = ".hnsw"
 # hnswlib's search breadth by index size: recall at a fixed ef falls as the graph grows. Each
 # step reaches recall@10 >= 0.98 against exact search (`gallery bench --search`: the least ef
@@ -118,6 +119,9 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._save_lock = threading.Lock()
         self._live: set[int] = set()
+        # Labels removed while open: file ids never come back (AUTOINCREMENT), so a vector of
+        # one that arrives later (a batch decoded before its file was trashed) is stale.
+        self._removed: set[int] = set()
         self._labels = np.empty(0, dtype=np.int64)  # `_live` as an array, for sampling
         self._labels_version = -1  # the `_version` `_labels` was made at
         self._copies: list[_Copy] = []  # vectors copied out for queries, most recent last
@@ -203,6 +207,9 @@ class VectorIndex:
 
     # changes ---------------------------------------------------------------------------------
     def _add_unlocked(self, ids: Sequence[int], vectors: FloatArray) -> None:
+        if self._removed and len(ids):
+            fresh = [i for i, label in enumerate(ids) if int(label) not in self._removed]
+            ids, vectors = [ids[i] for i in fresh], np.asarray(vectors)[fresh]
         if not len(ids):
             return
         needed = self._index.element_count + len(ids)
@@ -224,6 +231,7 @@ class VectorIndex:
         """Drop labels SQLite no longer has; the generation is left behind on purpose, so a
         save before the next add makes the next open check the file against SQLite."""
         with self._lock:
+            self._removed.update(int(label) for label in ids)
             for label in ids:
                 if label in self._live:
                     self._index.mark_deleted(label)
@@ -294,6 +302,19 @@ class VectorIndex:
             (int(label), float(1.0 - dist))
             for label, dist in zip(labels[0], distances[0], strict=True)
         ]
+
+    def knn_many(self, vectors: FloatArray, k: int, ef: int) -> tuple[IntArray, FloatArray]:
+        """The `k` nearest labels of each of many vectors and their inner products, in one
+        hnswlib call on all cores (duplicates ask it for every photo: one call each would be a
+        million round trips). `ef` small suits near-copies, which are each other's nearest."""
+        with self._lock:
+            k = min(k, len(self._live))
+            if k <= 0:
+                empty = np.zeros((len(vectors), 0), np.int64)
+                return empty, np.zeros((len(vectors), 0), np.float32)
+            self._index.set_ef(max(k, ef))
+            labels, distances = self._index.knn_query(np.ascontiguousarray(vectors), k=k)
+        return labels.astype(np.int64), (1.0 - distances).astype(np.float32)
 
     def _exact(
         self, query: FloatArray, k: int, allowed: AbstractSet[int]

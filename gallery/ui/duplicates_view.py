@@ -181,6 +181,10 @@ class DuplicateGroupsModel(QAbstractListModel):
 
     choices_changed = Signal(int)  # how many copies are now chosen for the Trash
     refused = Signal(int)  # the row whose last kept copy was to go too
+    # A row to paint again, its size unchanged (a thumbnail came, a choice changed): a list
+    # view answers dataChanged by laying out every row again, and a batched one scrolls back
+    # to its first batch meanwhile, so these never go through dataChanged.
+    repaint = Signal(QModelIndex)
 
     def __init__(self, thumbnails_dir: Path, loader: ImageLoader) -> None:
         super().__init__()
@@ -228,8 +232,7 @@ class DuplicateGroupsModel(QAbstractListModel):
             return False
         choice.remove[copy] = remove
         self._removals += 1 if remove else -1
-        index = self.index(row)
-        self.dataChanged.emit(index, index)
+        self.repaint.emit(self.index(row))
         self.choices_changed.emit(self._removals)
         return True
 
@@ -304,8 +307,7 @@ class DuplicateGroupsModel(QAbstractListModel):
     def _changed(self, key: str) -> None:
         row = self._rows.get(key)
         if row is not None:
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+            self.repaint.emit(self.index(row))
 
 
 def header_text(group: DuplicateGroup) -> str:
@@ -543,6 +545,7 @@ class DuplicatesView(QDialog):
         scan_row.addWidget(self.cancel_button)
         self.list = QListView()
         self.list.setModel(self.model)
+        self.model.repaint.connect(self._repaint)
         self.delegate = GroupDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
         self.list.setLayoutMode(QListView.LayoutMode.Batched)  # 10,000 groups lay out in steps
@@ -570,6 +573,10 @@ class DuplicatesView(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.buttons)
         self._choices_changed(0)
+
+    @Slot(QModelIndex)
+    def _repaint(self, index: QModelIndex) -> None:
+        self.list.update(index)
 
     @Slot(int)
     def _scrolled(self, _value: int) -> None:
