@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO))
 home = Path(tempfile.mkdtemp(prefix="lumen-shots-"))
 os.environ["LUMEN_HOME"] = str(home / "home")
 
+from PIL import Image  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
@@ -95,6 +96,23 @@ def main() -> int:
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
     grab(window, "grid.png")
 
+    # the timeline of one folder chosen in the sidebar, then the viewer with its info panel
+    window.sidebar.select_folder(str(photos / "photos"))
+    window.filter_bar.set_filters(Filters(folders=(str(photos / "photos"),)))
+    window.filter_bar.changed.emit()
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
+    grab(window, "timeline.png")
+    viewer = window.open_viewer(0)
+    viewer.resize(1100, 720)
+    viewer.move(60, 60)
+    if viewer.info.isHidden():
+        viewer.toggle_info()
+    pump(10, lambda: viewer.canvas.image() is not None)
+    grab(viewer, "viewer.png")
+    viewer.close()
+    window.sidebar.select_folder(None)
+    window.filter_bar.clear_filters()
+
     window.search.setText("something red")
     pump(
         10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].score is not None
@@ -126,6 +144,29 @@ def main() -> int:
     pump(30, lambda: check.report is not None)
     grab(check, "check-library.png")
     check.close()
+
+    # copies of corpus photos: a backup, mailed re-encodes, a PNG export
+    copies = home / "Copies"
+    for folder in ("Backup 2023", "Sent by mail", "Exports"):
+        (copies / folder).mkdir(parents=True)
+    for name in ("mongolels.jpg", "prairie_falcon.jpg", "portrait.jpg"):
+        shutil.copy2(photos / "photos" / name, copies / "Backup 2023" / name)
+    for name in ("mongolels.jpg", "tanners_ridge.jpg", "japanese-shop.jpg"):
+        with Image.open(photos / "photos" / name) as image:
+            image.resize((image.width // 2, image.height // 2)).save(
+                copies / "Sent by mail" / f"{Path(name).stem}-small.jpg", quality=80
+            )
+    with Image.open(photos / "photos" / "prairie_falcon.jpg") as image:
+        image.save(copies / "Exports" / "prairie_falcon.png")
+    window.add_folders([copies])
+    pump(120, lambda: not window.indexer.running)
+    duplicates = window.find_duplicates()
+    duplicates.resize(1040, 760)
+    duplicates.move(100, 50)
+    pump(60, lambda: not duplicates.scanning)
+    pump(10, lambda: duplicates.loader.pending == 0)
+    grab(duplicates, "duplicates.png")
+    duplicates.close()
     QTimer.singleShot(0, window.close)
     pump(2)
     shutil.rmtree(home, ignore_errors=True)
