@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from gallery.bench.duplicates import KINDS, make_quality_set
 from gallery.errors import Cancelled, UserError
@@ -89,6 +90,24 @@ def test_byte_identical_copies_are_exact(paths: AppPaths, tmp_path: Path) -> Non
         "reason": "identical copies; the shortest path",
         "similarity": 1.0,
     }
+
+
+def test_flat_photos_of_other_colours_are_not_copies_but_identical_ones_are(
+    paths: AppPaths, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    for colour in ("red", "green", "blue", "yellow"):
+        Image.new("RGB", (320, 240), colour).save(folder / f"{colour}.png")
+    shutil.copyfile(folder / "red.png", folder / "red again.png")
+    with Library(paths) as library:
+        Indexer(library, _model(paths), thumbnails=False).run([folder])
+        for model_name in ("colours", None):
+            groups = find_duplicates(library, model_name)
+            assert [_members(group) for group in groups] == [
+                {str(folder / "red.png"), str(folder / "red again.png")}
+            ]
+            assert groups[0].exact
 
 
 def _row(path: str, width: int, height: int, fmt: str, size: int, taken: float | None) -> PhotoRow:

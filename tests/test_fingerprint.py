@@ -9,7 +9,13 @@ import numpy as np
 from PIL import Image, ImageEnhance
 
 from gallery.imaging import decode_image
-from gallery.imaging.fingerprint import fingerprint, fingerprint_of_pixels, hamming, hamming_many
+from gallery.imaging.fingerprint import (
+    FEATURELESS,
+    fingerprint,
+    fingerprint_of_pixels,
+    hamming,
+    hamming_many,
+)
 from gallery.library.fingerprints import SMALL
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "photos"
@@ -74,3 +80,12 @@ def test_a_print_costs_well_under_a_millisecond() -> None:
     for _ in range(50):
         fingerprint(image)
     assert (time.perf_counter() - started) / 50 < 0.002  # ~0.3 ms measured; margin for CI
+
+
+def test_a_flat_photo_has_the_featureless_print_and_a_real_one_never_does() -> None:
+    for colour in ("red", "black", (40, 200, 90)):
+        assert fingerprint(Image.new("RGB", (640, 480), colour)) == FEATURELESS
+    real = _print_of(CORPUS / "prairie_falcon.jpg")
+    assert real != FEATURELESS and (real & (2**64 - 1)).bit_count() == 31  # the median's half
+    gradient = np.tile(np.linspace(0, 255, 32), (32, 1))
+    assert fingerprint_of_pixels(gradient) != FEATURELESS

@@ -17,6 +17,11 @@ from PIL import Image
 SIDE = 32  # the grey reduction the DCT runs on
 _LOW = 8  # the 8x8 lowest frequencies make the 64 bits
 BITS = _LOW * _LOW
+# A flat photo (a solid colour, a black frame) has no pattern to print: its bits would be the
+# DCT's rounding noise, the same for every flat photo, so it gets this print instead (never a
+# real one: the median leaves 31 of 63 bits set) and is matched by its bytes alone.
+FEATURELESS = 0
+_FLAT_SPREAD = 1.0  # coefficients this close together: under 0.1 grey level of detail
 
 
 def _dct_matrix(n: int, keep: int) -> npt.NDArray[np.float64]:
@@ -44,6 +49,8 @@ def fingerprint_of_pixels(pixels: npt.NDArray[np.float64]) -> int:
     """The pHash of a SIDE x SIDE grey array (split out so a test can feed exact pixels)."""
     low = _DCT @ pixels @ _DCT.T
     coefficients = low.ravel()[1:]  # the DC term only says how bright the photo is
+    if np.ptp(coefficients) < _FLAT_SPREAD:
+        return FEATURELESS
     bits = np.concatenate(([False], coefficients > np.median(coefficients)))
     unsigned = int(np.sum(_WEIGHTS[bits], dtype=np.uint64))
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned

@@ -11,10 +11,11 @@ A pair is a duplicate when its fingerprints are within the threshold's radius, o
 looser radius (LOOSE_FACTOR times it) when the embeddings agree too: a light crop moves a
 fingerprint further than a re-encode does, and the model confirms it is the same picture.
 Photos of a similar scene (another shot, another part of the scene) differ by 14 bits and more
-(measured, /work/spec/docs/dupcore.md), so they stay apart. Exact copies: pairs of the same size
-are hashed (the bytes, in chunks, once per file) and a group whose copies all share one hash
-is exact. Groups are the connected parts of the pairs (union-find); a group's similarity is its
-weakest pair's.
+(measured: docs/benchmarks.md, Duplicates), so they stay apart. Flat photos (a solid colour)
+all share the FEATURELESS print: a pair of them is kept only when the bytes are the same.
+Exact copies: pairs of the same size are hashed (the bytes, in chunks, once per file) and a
+group whose copies all share one hash is exact. Groups are the connected parts of the pairs
+(union-find); a group's similarity is its weakest pair's.
 
 Similarity of a pair: 1.0 for byte-identical files, else the share of the fingerprint's 64 bits
 that agree (capped below 1.0). The threshold is the least similarity a pair needs on its
@@ -35,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gallery.errors import Cancelled, UserError
-from gallery.imaging.fingerprint import hamming_many
+from gallery.imaging.fingerprint import FEATURELESS, hamming_many
 from gallery.library.library import Library
 from gallery.library.store import Fingerprints, PhotoRow
 from gallery.text import Text, say
@@ -113,8 +114,10 @@ def find_duplicates(
             library, model_name, prints, int(radius * LOOSE_FACTOR), steps.check
         )
         pairs, distances = _merge(pairs, distances, extra, extra_distances)
+    hashes = _Hashes()
+    pairs, distances = _without_flat_lookalikes(library, prints, pairs, distances, hashes)
     steps.next()
-    groups = _build_groups(library, prints, pairs, distances, steps.check)
+    groups = _build_groups(library, prints, pairs, distances, hashes, steps.check)
     steps.next()
     log.info(
         "Duplicates among %d photos: %d candidate pairs, %d groups (radius %d, model %s)",
@@ -295,17 +298,36 @@ def _components(n: int, pairs: IntArray) -> Iterator[list[int]]:
             yield sorted(group)
 
 
+def _without_flat_lookalikes(
+    library: Library, prints: Fingerprints, pairs: IntArray, distances: IntArray, hashes: _Hashes
+) -> tuple[IntArray, IntArray]:
+    """Drop pairs of two flat photos unless their bytes are the same: their prints agree
+    whatever their colours, and a model may well find two plain walls alike."""
+    flat = (prints.fingerprints[pairs[:, 0]] == FEATURELESS) & (
+        prints.fingerprints[pairs[:, 1]] == FEATURELESS
+    )
+    if not flat.any():
+        return pairs, distances
+    keep = ~flat
+    for position in np.flatnonzero(flat).tolist():
+        a, b = pairs[position].tolist()
+        keep[position] = prints.sizes[a] == prints.sizes[b] and hashes.same(
+            library, int(prints.ids[a]), int(prints.ids[b])
+        )
+    return pairs[keep], distances[keep]
+
+
 def _build_groups(
     library: Library,
     prints: Fingerprints,
     pairs: IntArray,
     distances: IntArray,
+    hashes: _Hashes,
     check: Callable[[], None],
 ) -> list[DuplicateGroup]:
     if not len(pairs):
         return []
     components = list(_components(len(prints.ids), pairs))
-    hashes = _Hashes()
     weakest: dict[int, float] = {}
     group_of = {}
     for number, members in enumerate(components):
