@@ -93,7 +93,7 @@ def main() -> int:
     window.show()
     window.add_folders([photos])
     pump(120, lambda: not window.indexer.running)
-    pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
     grab(window, "grid.png")
 
     # the timeline of one folder chosen in the sidebar, then the viewer with its info panel
@@ -117,7 +117,7 @@ def main() -> int:
     pump(
         10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].score is not None
     )
-    pump(10, lambda: window.photo_model.thumbnails_loaded() >= window.photo_model.rowCount())
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
     grab(window, "search.png")
 
     # "the best matches for 'red', newest first", in one folder and only JPEGs
