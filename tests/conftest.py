@@ -121,6 +121,16 @@ def parse_json(result: RunResult) -> Any:
 
 
 @pytest.fixture
+def image_loader(qtbot: Any) -> Iterator[Any]:
+    """An ImageLoader closed at teardown (a loader must be closed: see ImageLoader)."""
+    from gallery.ui.images import ImageLoader
+
+    loader = ImageLoader()
+    yield loader
+    loader.close()
+
+
+@pytest.fixture
 def open_window(qtbot: Any) -> Iterator[Callable[..., Any]]:
     """Open the real main window, shown, and close it at teardown. The fixture holds it: qtbot
     keeps only a weak reference, and a window freed before it is closed would take its running

@@ -89,7 +89,7 @@ def part(
     yield found
     actions.shutdown()
     indexer.shutdown()
-    loader.wait()
+    loader.close()
     library.close()
 
 

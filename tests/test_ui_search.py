@@ -123,9 +123,9 @@ def _fake_items(tmp_path: Path, count: int, best: int) -> list[PhotoItem]:
 
 
 def test_the_divider_takes_a_row_of_its_own_whatever_the_width(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
 ) -> None:
-    model = PhotoListModel(tmp_path / "thumbs", ImageLoader())
+    model = PhotoListModel(tmp_path / "thumbs", image_loader)
     grid = PhotoGrid(model)
     qtbot.addWidget(grid)
     grid.set_thumbnail_size(64)

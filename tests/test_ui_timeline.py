@@ -56,8 +56,10 @@ def monthly_items(
     return items
 
 
-def make_grid(qtbot: QtBot, tmp_path: Path, width: int = 500, height: int = 600) -> PhotoGrid:
-    model = PhotoListModel(tmp_path / "thumbs", ImageLoader())
+def make_grid(
+    qtbot: QtBot, loader: ImageLoader, tmp_path: Path, width: int = 500, height: int = 600
+) -> PhotoGrid:
+    model = PhotoListModel(tmp_path / "thumbs", loader)
     grid = PhotoGrid(model)
     qtbot.addWidget(grid)
     grid.set_thumbnail_size(64)
@@ -72,12 +74,12 @@ def laid_out(qtbot: QtBot, grid: PhotoGrid) -> None:
 
 
 def test_photos_with_known_exif_dates_sit_under_their_month_headers(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
 ) -> None:
     store = stored_library(tmp_path)
     items = [PhotoItem(row) for row in store.browse(NO_FILTERS, "date", None)]
     store.close()
-    grid = make_grid(qtbot, tmp_path)
+    grid = make_grid(qtbot, image_loader, tmp_path)
     model = grid.photo_model()
     model.set_items(items, sections=True)
     laid_out(qtbot, grid)
@@ -116,9 +118,9 @@ def test_photos_with_known_exif_dates_sit_under_their_month_headers(
 
 
 def test_without_sections_the_grid_is_flat_and_the_divider_stays(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
 ) -> None:
-    grid = make_grid(qtbot, tmp_path)
+    grid = make_grid(qtbot, image_loader, tmp_path)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 3, 10)
     model.set_items(items)
@@ -137,8 +139,10 @@ def test_without_sections_the_grid_is_flat_and_the_divider_stays(
     assert not model.year_rows() and grid.year_bar.isHidden()
 
 
-def test_the_sticky_header_follows_the_scroll(qtbot: QtBot, tmp_path: Path) -> None:
-    grid = make_grid(qtbot, tmp_path, 500, 400)
+def test_the_sticky_header_follows_the_scroll(
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
+) -> None:
+    grid = make_grid(qtbot, image_loader, tmp_path, 500, 400)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 12, 40)
     model.set_items(items, sections=True)
@@ -163,8 +167,10 @@ def test_the_sticky_header_follows_the_scroll(qtbot: QtBot, tmp_path: Path) -> N
         assert grid.year_bar.current == section.year
 
 
-def test_the_year_column_jumps_to_a_year(qtbot: QtBot, tmp_path: Path) -> None:
-    grid = make_grid(qtbot, tmp_path, 500, 500)
+def test_the_year_column_jumps_to_a_year(
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
+) -> None:
+    grid = make_grid(qtbot, image_loader, tmp_path, 500, 500)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 60, 6)  # 2020 .. 2024
     model.set_items(items, sections=True)
@@ -187,8 +193,10 @@ def test_the_year_column_jumps_to_a_year(qtbot: QtBot, tmp_path: Path) -> None:
     assert bar.isHidden() and grid.viewportMargins().right() == 0
 
 
-def test_keyboard_moves_over_photos_only(qtbot: QtBot, tmp_path: Path) -> None:
-    grid = make_grid(qtbot, tmp_path, 500, 400)
+def test_keyboard_moves_over_photos_only(
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
+) -> None:
+    grid = make_grid(qtbot, image_loader, tmp_path, 500, 400)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 6, 7)
     model.set_items(items, sections=True)
@@ -233,9 +241,9 @@ def test_keyboard_moves_over_photos_only(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_enter_opens_delete_trashes_and_ctrl_a_selects_every_photo(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
 ) -> None:
-    grid = make_grid(qtbot, tmp_path)
+    grid = make_grid(qtbot, image_loader, tmp_path)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 4, 5)
     model.set_items(items, sections=True)
@@ -262,9 +270,9 @@ def test_enter_opens_delete_trashes_and_ctrl_a_selects_every_photo(
 
 
 def test_the_selection_stays_on_its_photos_when_the_columns_change(
-    qtbot: QtBot, tmp_path: Path
+    qtbot: QtBot, image_loader: ImageLoader, tmp_path: Path
 ) -> None:
-    grid = make_grid(qtbot, tmp_path)
+    grid = make_grid(qtbot, image_loader, tmp_path)
     model = grid.photo_model()
     items = monthly_items(tmp_path, 8, 9)
     model.set_items(items, sections=True)

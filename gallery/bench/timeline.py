@@ -262,6 +262,7 @@ def measure_grid(
     }
     grid.close()
     grid.deleteLater()
+    loader.close()
     app.processEvents()
     return figures
 

@@ -812,7 +812,7 @@ class DuplicatesView(QDialog):
 
     def done(self, result: int) -> None:
         self._stop_scan()  # a scan in flight is cancelled; nothing runs on after the window
-        self.loader.wait()
+        self.loader.close()
         super().done(result)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -823,6 +823,6 @@ class DuplicatesView(QDialog):
             if self._trashing is not None:
                 self._trashing.stop()
                 self._trashing = None
-            self.loader.wait()
+            self.loader.close()
         return False
 

@@ -78,11 +78,18 @@ def load_view_image(source: Path, min_side: int) -> ViewImage:
     return ViewImage(to_display_qimage(decoded.image), decoded.original_size)
 
 
+_OPEN_LOADERS: set[ImageLoader] = set()  # alive until closed, so never freed by a worker
+
+
 class ImageLoader(QObject):
     """Loads images on a thread pool and reports them by key; each key is loaded once at a time.
 
     `loaded` carries thumbnails, `view_loaded` a `ViewImage`, `info_read` a `PhotoInfo`;
     `failed` any request's reason.
+
+    A loader lives until its owner calls `close()` in the GUI thread. Dropped any earlier, the
+    last reference could be a worker's (it holds one while it reports) and the loader, with its
+    pool, would then be destroyed in that worker while the pool still runs: a crash.
     """
 
     loaded = Signal(str, QImage)
@@ -97,6 +104,8 @@ class ImageLoader(QObject):
         self.pool.setMaxThreadCount(threads)
         self._pending: dict[str, threading.Event] = {}  # key -> its newest job's cancel flag
         self._finished.connect(self._on_finished)
+        self.closed = False
+        _OPEN_LOADERS.add(self)
 
     def request_thumbnail(self, key: str, source: Path, cached: Path) -> None:
         self._start(key, lambda: load_thumbnail(source, cached), _emit_thumbnail)
@@ -120,7 +129,7 @@ class ImageLoader(QObject):
     def _start(
         self, key: str, job: Callable[[], object], emit: _Emit, priority: int = 0
     ) -> None:
-        if key in self._pending and not self._pending[key].is_set():
+        if self.closed or (key in self._pending and not self._pending[key].is_set()):
             return
         cancel = self._pending[key] = threading.Event()
         self.pool.start(_Job(self, key, job, emit, cancel), priority)
@@ -144,9 +153,13 @@ class ImageLoader(QObject):
         self.pool.clear()
         self._pending.clear()
 
-    def wait(self) -> None:
-        self.pool.clear()
+    def close(self) -> None:
+        """Drop what has not started, wait for what runs, and ignore any later request; the
+        loader is then freed with its last reference, in the GUI thread."""
+        self.closed = True
+        self.clear()
         self.pool.waitForDone()
+        _OPEN_LOADERS.discard(self)
 
 
 _Emit = Callable[[ImageLoader, str, object], None]
@@ -167,7 +180,7 @@ def _emit_info(loader: ImageLoader, key: str, result: object) -> None:
 class _Job(QRunnable):
     """One load on the pool. It holds its loader weakly: the pool keeps the job alive, and a
     strong reference back would make a cycle that only the garbage collector frees, in
-    whichever thread it happens to run."""
+    whichever thread it happens to run (an open loader is held by `_OPEN_LOADERS`)."""
 
     def __init__(
         self,
@@ -199,7 +212,7 @@ class _Job(QRunnable):
 
     def _report(self, emit: Callable[[ImageLoader], object] | None) -> None:
         loader = self.loader()
-        if loader is None:  # the loader is gone and nobody waits for the result
+        if loader is None or loader.closed:  # nobody waits for the result any more
             return
         loader._finished.emit(self.key, self.cancel)
         if emit is not None:

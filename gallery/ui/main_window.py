@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         self.photo_actions.shutdown()
         self.indexer.shutdown()
         self.searching.stop()
-        self.loader.wait()
+        self.loader.close()
         self._reachable_check.stop()
         self._save_settings()
         self.library.close()

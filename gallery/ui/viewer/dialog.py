@@ -280,7 +280,7 @@ class PhotoViewer(QDialog):
                 geometry = bytes(self.saveGeometry().toBase64().data()).decode()
                 self._settings.viewer_geometry = geometry
             self._settings.viewer_info = not self.info.isHidden()
-        self.images.wait()
+        self.images.close()
         super().done(result)
 
 

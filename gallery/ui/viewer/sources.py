@@ -114,9 +114,9 @@ class ViewerImages(QObject):
         """How many decodes are in memory (the bound the tests check)."""
         return len(self._screen) + (self._full is not None)
 
-    def wait(self) -> None:
+    def close(self) -> None:
         """Let running decodes finish (closing: none may outlive the viewer)."""
-        self.loader.wait()
+        self.loader.close()
 
     @Slot(str, object)
     def _loaded(self, key: str, image: object) -> None:
