@@ -177,19 +177,22 @@ def near_pairs(
     for band in range(BANDS):
         keys = (prints >> (band * BAND_BITS)) & band_mask
         order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
+        # Where each key's run starts in `order`: a table lookup instead of a binary search
+        # per probe (the search was 90 % of the time at 1M photos).
+        starts = np.zeros((1 << BAND_BITS) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=1 << BAND_BITS), out=starts[1:])
         for mask in masks:
             check()
             for start in range(0, n, _PROBE_CHUNK):
                 block = np.arange(start, min(n, start + _PROBE_CHUNK))
-                found.append(_probe(ordered, order, keys[block] ^ mask, block, prints, radius))
+                found.append(_probe(starts, order, keys[block] ^ mask, block, prints, radius))
     codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     pairs = np.stack([codes // n, codes % n], axis=1)
     return pairs, hamming_many(prints[pairs[:, 0]], prints[pairs[:, 1]]).astype(np.int64)
 
 
 def _probe(
-    ordered: IntArray,
+    starts: IntArray,
     order: IntArray,
     wanted: IntArray,
     queries: IntArray,
@@ -197,18 +200,17 @@ def _probe(
     radius: int,
 ) -> IntArray:
     """Pairs (coded i * n + j, i < j) of `queries` with the photos whose band key is `wanted`
-    and whose whole print is within `radius`."""
+    (their run in `order` begins at `starts[key]`) and whose whole print is within `radius`."""
     n = len(prints)
-    low = np.searchsorted(ordered, wanted, "left")
-    hit = ordered[np.minimum(low, n - 1)] == wanted
+    low, high = starts[wanted], starts[wanted + 1]
+    hit = high > low
     if not hit.any():
         return np.zeros(0, dtype=np.int64)
-    low, wanted, queries = low[hit], wanted[hit], queries[hit]
-    high = np.searchsorted(ordered, wanted, "right")
-    counts = high - low
+    low, queries = low[hit], queries[hit]
+    counts = high[hit] - low
     left = np.repeat(queries, counts)
-    starts = np.repeat(low - np.cumsum(counts) + counts, counts)
-    right = order[starts + np.arange(len(left))]
+    offsets = np.repeat(low - np.cumsum(counts) + counts, counts)
+    right = order[offsets + np.arange(len(left))]
     keep = left < right
     left, right = left[keep], right[keep]
     close = hamming_many(prints[left], prints[right]) <= radius
