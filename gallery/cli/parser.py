@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gallery import __version__
-from gallery.cli import commands, duplicates, models, watch
+from gallery.cli import commands, duplicates, models, vectors, watch
 from gallery.cli.context import Context
 from gallery.library.filters import ORIENTATIONS, PHOTO_TYPES, SORTS
 from gallery.ml.providers import DEVICE_CHOICES
@@ -80,6 +80,12 @@ _MODEL = Arg("--model", help="model name (default: the configured or only one)")
 _DEVICE = Arg("--device", choices=DEVICE_CHOICES, help="execution device")
 _RESULTS = Arg(
     "-n", type=_positive, help="number of results (default: 20; with --best: every best match)"
+)
+_PATH_MAP = Arg(
+    "--path-map",
+    repeat=True,
+    metavar="A=B",
+    help="a path under folder A (in the file) is under folder B here (repeatable)",
 )
 _BEST = Arg("--best", switch=True, help="only the best matches")
 
@@ -233,6 +239,29 @@ COMMANDS: tuple[Command, ...] = (
             ),
             _MODEL,
             _JSON,
+        ),
+    ),
+    Command(
+        "vectors",
+        "export and import a library's vectors as Parquet files (the cluster extra)",
+        actions=(
+            Command(
+                "export",
+                "write every vector of a model with its photo's path, size and mtime",
+                vectors.cmd_vectors_export,
+                (_MODEL, Arg("out", metavar="OUT.parquet"), _JSON),
+            ),
+            Command(
+                "import",
+                "add the photos of a vectors file that are here unchanged, without decoding them",
+                vectors.cmd_vectors_import,
+                (
+                    Arg("file", metavar="FILE.parquet"),
+                    _PATH_MAP,
+                    _wait("another indexer"),
+                    _JSON,
+                ),
+            ),
         ),
     ),
     Command(
