@@ -7,6 +7,7 @@ Each handler takes the context and the parsed arguments and returns the exit sta
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import threading
@@ -31,22 +32,41 @@ log = logging.getLogger(__name__)
 
 
 def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
-    from gallery.library.indexer import Indexer
+    from gallery.library.indexer import Embedder, Indexer
     from gallery.library.library import Library
+    from gallery.library.path_map import PathMap
 
     model = ctx.model(args)
     cancel = threading.Event()
+    path_map = PathMap.parse(args.path_map)
     with Library(ctx.paths) as library:
+        embedder: Embedder | None = None
+        if args.cluster:
+            from gallery.cluster.embedder import ClusterEmbedder
+
+            embedder = ClusterEmbedder(
+                args.cluster,
+                model,
+                path_map=path_map,
+                thumbnails=library.paths.thumbnails,
+                device=model.device,
+                batch_size=args.batch_size or ctx.settings.batch_size,
+            )
         indexer = Indexer(
             library,
             model,
             decode_threads=args.threads,
             excluded=ctx.settings.excluded_patterns,
             lock_wait=args.wait,
+            embedder=embedder,
         )
         printer = progress.index_printer()
+        # Ray prints its cluster's messages (a worker that died) to stdout: they are notes for
+        # a person, so they go to stderr and stdout keeps the summary (--json).
+        quiet = contextlib.redirect_stdout(sys.stderr) if args.cluster else contextlib.nullcontext()
         try:
-            summary = indexer.run([Path(p) for p in args.paths], printer, cancel)
+            with quiet:
+                summary = indexer.run([Path(p) for p in args.paths], printer, cancel)
         except KeyboardInterrupt:
             cancel.set()
             raise

@@ -168,6 +168,20 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--batch-size", type=_positive),
             Arg("--threads", type=_positive, help="decode threads (default: all cores)"),
             _wait("another indexer"),
+            Arg(
+                "--cluster",
+                metavar="ADDRESS",
+                help="decode and encode on a Ray cluster: ray://HOST:PORT, the address 'ray "
+                "start' printed, or 'local'; this process stays the only writer (the cluster "
+                "extra)",
+            ),
+            Arg(
+                "--path-map",
+                repeat=True,
+                metavar="LOCAL=REMOTE",
+                help="with --cluster: the workers find the photos under folder LOCAL here at "
+                "REMOTE (repeatable); workers that do not see the photos are sent their bytes",
+            ),
             _JSON,
         ),
     ),

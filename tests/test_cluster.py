@@ -1,0 +1,250 @@
+"""`gallery index --cluster` against a real Ray head and workers on loopback (a network
+namespace of the test's own: tests/support/loopback_ray.py): the vectors, counts, failures and
+searches of a cluster run equal a local run's; workers that cannot see the photos get their
+bytes; a worker killed mid-run costs a retry and loses nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import CORPUS, REPO, RunResult, parse_json
+from tests.support.library_checks import assert_consistent
+from tests.support.loopback_ray import LoopbackCluster, available
+from tests.support.tiny_models import COLOURS, solid_colour_image
+
+Cli = Callable[..., RunResult]
+QUERIES = ("something red", "a blue sky", "green grass", "yellow")
+UNAVAILABLE = available()
+pytestmark = pytest.mark.skipif(UNAVAILABLE is not None, reason=str(UNAVAILABLE))
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LoopbackCluster]:
+    """One Ray head with 2 CPUs for the module (two workers of one CPU each)."""
+    head = LoopbackCluster(cpus=2)
+    head.start()
+    try:
+        yield head
+    finally:
+        head.stop()
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Colour photos, real photos, and files no worker can decode."""
+    root = tmp_path_factory.mktemp("cluster-photos") / "photos"
+    for name in COLOURS:
+        solid_colour_image(root / "colours" / f"{name}.jpg", name)
+    shutil.copytree(CORPUS / "photos", root / "corpus")
+    (root / "broken").mkdir()
+    (root / "broken" / "empty.jpg").write_bytes(b"")
+    (root / "broken" / "noise.jpg").write_bytes(os.urandom(4096))
+    return root
+
+
+def _library(home: Path) -> Path:
+    return home / "data" / "library.sqlite3"
+
+
+def _vectors(home: Path) -> dict[str, np.ndarray]:
+    con = sqlite3.connect(_library(home))
+    try:
+        rows = con.execute(
+            "SELECT f.path, e.vector FROM embeddings e JOIN files f ON f.id = e.file_id"
+        ).fetchall()
+    finally:
+        con.close()
+    return {path: np.frombuffer(blob, dtype=np.float32) for path, blob in rows}
+
+
+def _failures(home: Path) -> dict[str, str]:
+    con = sqlite3.connect(_library(home))
+    try:
+        return dict(con.execute("SELECT path, error FROM files WHERE error IS NOT NULL"))
+    finally:
+        con.close()
+
+
+def _searches(run: Callable[..., RunResult]) -> list[list[tuple[str, float]]]:
+    found = []
+    for query in QUERIES:
+        hits = parse_json(run("search", query, "-n", "100", "--json"))
+        ranked = [(hit["path"], round(hit["score"], 5)) for hit in hits]
+        found.append(sorted(ranked, key=lambda hit: (-hit[1], hit[0])))  # ties in any order
+    return found
+
+
+def _assert_same_vectors(local: dict[str, np.ndarray], remote: dict[str, np.ndarray]) -> None:
+    assert remote.keys() == local.keys()
+    for path, vector in local.items():
+        other = remote[path]
+        cosine = float(vector @ other / (np.linalg.norm(vector) * np.linalg.norm(other)))
+        assert cosine >= 0.9999, path
+
+
+@pytest.fixture
+def local_run(
+    photos: Path, gallery_cli: Cli, model_dirs: dict[str, Path], lumen_home: Path
+) -> tuple[dict[str, np.ndarray], dict[str, str], list[list[tuple[str, float]]], dict[str, int]]:
+    """A plain local run of the photos: its vectors, failures, searches and status."""
+    gallery_cli("models", "import", str(model_dirs["colour-hf"]), "--name", "colours")
+    gallery_cli("index", str(photos), "--json")
+    status = parse_json(gallery_cli("status", "--json"))["models"]["colours"]
+    return _vectors(lumen_home), _failures(lumen_home), _searches(gallery_cli), status
+
+
+def _cluster_home(tmp_path: Path, model_dirs: dict[str, Path], cluster: LoopbackCluster) -> Path:
+    home = tmp_path / "cluster-home"
+    cluster.gallery(
+        "models", "import", str(model_dirs["colour-hf"]), "--name", "colours", home=home
+    )
+    return home
+
+
+def test_a_cluster_run_equals_a_local_run(
+    cluster: LoopbackCluster,
+    photos: Path,
+    local_run: tuple[dict[str, np.ndarray], dict[str, str], list[Any], dict[str, int]],
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    vectors, failures, searches, status = local_run
+    home = _cluster_home(tmp_path, model_dirs, cluster)
+
+    def run(*args: str) -> RunResult:
+        return cluster.gallery(*args, home=home)
+
+    summary = parse_json(run("index", str(photos), "--cluster", cluster.address, "--json"))
+    assert "cluster" in summary["device"] and "2 workers" in summary["device"]
+    assert summary["embedded"] == len(vectors)
+    assert summary["failed"] == len(failures) == 2
+    assert parse_json(run("status", "--json"))["models"]["colours"] == status
+    _assert_same_vectors(vectors, _vectors(home))
+    assert _failures(home) == failures  # a photo a worker cannot read: recorded like locally
+    assert _searches(run) == searches
+    assert run("doctor", "--check").returncode == 0
+    thumbnails = list((home / "cache" / "thumbnails").rglob("*.jpg"))
+    assert len(thumbnails) == len(vectors)  # written by the desktop from the workers' bytes
+    again = parse_json(run("index", str(photos), "--cluster", cluster.address, "--json"))
+    assert (again["embedded"], again["skipped"]) == (0, summary["scanned"])
+
+
+def test_workers_that_cannot_see_the_photos_are_sent_their_bytes(
+    cluster: LoopbackCluster,
+    photos: Path,
+    local_run: tuple[dict[str, np.ndarray], dict[str, str], list[Any], dict[str, int]],
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    vectors, failures, _, _ = local_run
+    home = _cluster_home(tmp_path, model_dirs, cluster)
+    elsewhere = f"{photos}=/mnt/no-such-share/photos"
+    summary = parse_json(
+        cluster.gallery(
+            "index",
+            str(photos),
+            "--cluster",
+            cluster.address,
+            "--path-map",
+            elsewhere,
+            "--json",
+            home=home,
+        )
+    )
+    assert summary["embedded"] == len(vectors)
+    _assert_same_vectors(vectors, _vectors(home))
+    assert _failures(home) == failures
+    log = (home / "logs" / "lumen-gallery.log").read_text()
+    assert "is sent the photos' bytes" in log
+    assert "reads the photos" not in log
+
+
+def _write_slow_photos(folder: Path, count: int) -> set[str]:
+    """PNGs large enough (2000 px, ~40 ms to decode) that a run lasts a few seconds."""
+    folder.mkdir(parents=True)
+    ramp = np.add.outer(np.arange(2000), np.arange(2000)) % 256
+    paths = set()
+    for i in range(count):
+        pixels = np.stack([ramp, ramp.T, np.full_like(ramp, i * 3 % 256)], -1).astype(np.uint8)
+        path = folder / f"{i:03d}.png"
+        Image.fromarray(pixels).save(path, compress_level=1)
+        paths.add(str(path))
+    return paths
+
+
+def _vector_count(db: Path) -> int:
+    if not db.exists():
+        return 0
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return int(con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+    except sqlite3.OperationalError:  # before the schema exists
+        return 0
+    finally:
+        con.close()
+
+
+def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
+    cluster: LoopbackCluster, model_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    count = 60
+    folder = tmp_path / "slow"
+    paths = _write_slow_photos(folder, count)
+    home = _cluster_home(tmp_path, model_dirs, cluster)
+    run = subprocess.Popen(
+        cluster.inside(
+            [
+                sys.executable,
+                "-m",
+                "gallery",
+                "index",
+                str(folder),
+                "--cluster",
+                cluster.address,
+                "--batch-size",
+                "2",
+                "--json",
+            ]
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env=cluster.env | {"LUMEN_HOME": str(home)},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while _vector_count(_library(home)) < 2:  # a batch is committed: the run is under way
+            assert run.poll() is None, run.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        workers = cluster.pids("ray::EmbedWorker")
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = run.communicate(timeout=240)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, err
+    summary = parse_json(RunResult(run.args, 0, out, err))
+    assert summary["embedded"] == count
+    assert summary["failed"] == 0
+    assert summary["retried"] >= 1  # the killed worker's batch, done again elsewhere
+    state = assert_consistent(_library(home), paths, len(COLOURS))
+    assert (state.files, state.vectors, state.failed) == (count, count, 0)
+    status = parse_json(cluster.gallery("status", "--json", home=home))
+    assert status["models"]["colours"] == {"indexed": count, "failed": 0, "pending": 0}
+    assert cluster.gallery("doctor", "--check", home=home).returncode == 0
