@@ -28,12 +28,13 @@ from tests.support.tiny_models import COLOURS, solid_colour_image
 Cli = Callable[..., RunResult]
 QUERIES = ("something red", "a blue sky", "green grass", "yellow")
 UNAVAILABLE = available()
-pytestmark = pytest.mark.skipif(UNAVAILABLE is not None, reason=str(UNAVAILABLE))
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LoopbackCluster]:
     """One Ray head with 2 CPUs for the module (two workers of one CPU each)."""
+    if UNAVAILABLE is not None:
+        pytest.skip(UNAVAILABLE)
     head = LoopbackCluster(cpus=2)
     head.start()
     try:
@@ -248,3 +249,33 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
     status = parse_json(cluster.gallery("status", "--json", home=home))
     assert status["models"]["colours"] == {"indexed": count, "failed": 0, "pending": 0}
     assert cluster.gallery("doctor", "--check", home=home).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("blocked", "args"),
+    [
+        ("ray", ["index", "PHOTOS", "--cluster", "local"]),
+        ("pyarrow", ["vectors", "export", "--model", "colours", "out.parquet"]),
+        ("pyarrow", ["vectors", "import", "in.parquet"]),
+    ],
+)
+def test_without_the_cluster_extra_the_command_says_what_to_install(
+    blocked: str, args: list[str], paths: Any, tmp_path: Path
+) -> None:
+    """Without Ray or pyarrow installed (an import of them fails): exit 2 and the pip line."""
+    (tmp_path / "photos").mkdir()
+    argv = [str(tmp_path / "photos") if arg == "PHOTOS" else arg for arg in args]
+    script = (
+        f"import sys; sys.modules[{blocked!r}] = None; "
+        "from gallery.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"needs {blocked}, which is not installed" in result.stderr
+    assert 'pip install "lumen-gallery[cluster]"' in result.stderr

@@ -38,19 +38,15 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
 
     model = ctx.model(args)
     cancel = threading.Event()
-    path_map = PathMap.parse(args.path_map)
+    PathMap.parse(args.path_map)  # a bad map stops before the library opens
     with Library(ctx.paths) as library:
         embedder: Embedder | None = None
         if args.cluster:
-            from gallery.cluster.embedder import ClusterEmbedder
+            from gallery.cluster.embedder import cluster_embedder
 
-            embedder = ClusterEmbedder(
-                args.cluster,
-                model,
-                path_map=path_map,
-                thumbnails=library.paths.thumbnails,
-                device=model.device,
-                batch_size=args.batch_size or ctx.settings.batch_size,
+            batch = args.batch_size or ctx.settings.batch_size
+            embedder = cluster_embedder(
+                args.cluster, model, library.paths.thumbnails, args.path_map, batch
             )
         indexer = Indexer(
             library,
@@ -319,6 +315,11 @@ def _bench_speed(
         return result, report.search_lines(result)
     path = Path(args.path).expanduser().resolve() if args.path else None
     plan = Plan(path, args.photos, args.batches, args.seconds)
+    if args.cluster:
+        from gallery.bench.cluster import bench_cluster, cluster_lines
+
+        result |= bench_cluster(settings, bench_dir, plan, args.cluster, announce)
+        return result, cluster_lines(result)
     result |= bench_indexing(settings, bench_dir, plan, announce)
     return result, report.index_lines(result)
 

@@ -364,6 +364,13 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Arg("--search", switch=True, exclusive="kind", help="benchmark text search instead"),
             Arg(
+                "--cluster",
+                metavar="ADDRESS",
+                exclusive="kind",
+                help="index the photos on this Ray cluster ('local': this machine) and locally: "
+                "img/s of each, the desktop's commit rate and the bytes per photo instead",
+            ),
+            Arg(
                 "--cut",
                 switch=True,
                 exclusive="kind",

@@ -11,8 +11,9 @@ is started; a photo that takes down a worker three times is recorded as a failur
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -90,9 +91,11 @@ class ClusterEmbedder:
         self.dim = 0
         self.shipped_bytes = 0  # photo bytes sent to workers that cannot read the photos
         self.returned_bytes = 0  # vectors, thumbnails and metadata sent back
+        self.start_seconds = 0.0  # connecting and the workers' loading the model
 
     # start and close -------------------------------------------------------------------------
     def start(self) -> EmbedderFacts:
+        started = time.perf_counter()
         self.ray = ray = connect(self.address)
         try:
             self.specs = self._plan(ray.cluster_resources())
@@ -110,6 +113,8 @@ class ClusterEmbedder:
             raise
         ready = [a.facts for a in self.actors if a.facts is not None]
         self.dim = ready[0].dim
+        self.start_seconds = time.perf_counter() - started
+        log.info("%d cluster workers ready in %.1f s", len(ready), self.start_seconds)
         devices = sorted({facts.device for facts in ready})
         return EmbedderFacts(
             say(
@@ -275,8 +280,9 @@ class ClusterEmbedder:
                 actor.handle.sees.remote(here, first.size, first.mtime_ns)
             )
             log.info(
-                "Cluster worker %s: %s",
-                actor.facts,
+                "Cluster worker %s (pid %d) %s",
+                actor.facts.host if actor.facts else "?",
+                actor.facts.pid if actor.facts else 0,
                 "reads the photos" if actor.sees_photos else "is sent the photos' bytes",
             )
         items, unread = [], []
@@ -345,3 +351,22 @@ class ClusterEmbedder:
         else:
             retries.appendleft(task)
         return False
+
+
+def cluster_embedder(
+    address: str,
+    model: ClipModel,
+    thumbnails: Path,
+    path_map: Sequence[str],
+    batch_size: int | None,
+) -> ClusterEmbedder:
+    """The embedder of `gallery index --cluster` and of the app's cluster setting: the same
+    run either way (the model's device choice goes to the workers)."""
+    return ClusterEmbedder(
+        address,
+        model,
+        path_map=PathMap.parse(path_map),
+        thumbnails=thumbnails,
+        device=model.device,
+        batch_size=batch_size,
+    )

@@ -222,6 +222,7 @@ class LocalEmbedder:
                 for future in in_flight:
                     future.cancel()
 
+
 ProgressCallback = Callable[[IndexProgress], None]
 _PAUSE_SLICE = 0.1  # seconds: how soon a cancel is seen while paused
 
