@@ -173,6 +173,9 @@ def test_workers_that_cannot_see_the_photos_are_sent_their_bytes(
     assert "reads the photos" not in log
 
 
+SLOW_COUNT = 60
+
+
 def _write_slow_photos(folder: Path, count: int) -> set[str]:
     """PNGs large enough (2000 px, ~40 ms to decode) that a run lasts a few seconds."""
     folder.mkdir(parents=True)
@@ -198,14 +201,15 @@ def _vector_count(db: Path) -> int:
         con.close()
 
 
-def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
-    cluster: LoopbackCluster, model_dirs: dict[str, Path], tmp_path: Path
-) -> None:
-    count = 60
-    folder = tmp_path / "slow"
-    paths = _write_slow_photos(folder, count)
-    home = _cluster_home(tmp_path, model_dirs, cluster)
-    run = subprocess.Popen(
+@pytest.fixture(scope="module")
+def slow_photos(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    folder = tmp_path_factory.mktemp("slow") / "photos"
+    return folder, _write_slow_photos(folder, SLOW_COUNT)
+
+
+def _start_index(cluster: LoopbackCluster, folder: Path, home: Path) -> subprocess.Popen[str]:
+    """`gallery index --cluster` in the background, in batches of 2."""
+    return subprocess.Popen(
         cluster.inside(
             [
                 sys.executable,
@@ -226,12 +230,29 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
         cwd=REPO,
         env=cluster.env | {"LUMEN_HOME": str(home)},
     )
+
+
+def _wait_for_a_batch(run: subprocess.Popen[str], home: Path) -> None:
+    """Until a batch is committed: the run is under way."""
+    deadline = time.monotonic() + 120
+    while _vector_count(_library(home)) < 2:
+        assert run.poll() is None, run.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
+    cluster: LoopbackCluster,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    slow_photos: tuple[Path, set[str]],
+) -> None:
+    folder, paths = slow_photos
+    count = SLOW_COUNT
+    home = _cluster_home(tmp_path, model_dirs, cluster)
+    run = _start_index(cluster, folder, home)
     try:
-        deadline = time.monotonic() + 120
-        while _vector_count(_library(home)) < 2:  # a batch is committed: the run is under way
-            assert run.poll() is None, run.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        _wait_for_a_batch(run, home)
         workers = cluster.pids("ray::EmbedWorker")
         assert len(workers) == 2
         os.kill(workers[0], signal.SIGKILL)
@@ -248,6 +269,45 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
     assert (state.files, state.vectors, state.failed) == (count, count, 0)
     status = parse_json(cluster.gallery("status", "--json", home=home))
     assert status["models"]["colours"] == {"indexed": count, "failed": 0, "pending": 0}
+    assert cluster.gallery("doctor", "--check", home=home).returncode == 0
+
+
+def test_a_cluster_that_goes_away_stops_the_run_and_the_next_run_resumes(
+    cluster: LoopbackCluster,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    slow_photos: tuple[Path, set[str]],
+) -> None:
+    """The whole cluster killed mid-run (its own head, not the module's): a clear message,
+    every committed batch kept; the next run, on another cluster, indexes the rest."""
+    folder, paths = slow_photos
+    doomed = LoopbackCluster(cpus=2)
+    doomed.start()
+    try:
+        home = _cluster_home(tmp_path, model_dirs, doomed)
+        run = _start_index(doomed, folder, home)
+        try:
+            _wait_for_a_batch(run, home)
+            doomed.kill_ray(spare=run.pid)
+            _, err = run.communicate(timeout=120)
+        finally:
+            if run.poll() is None:
+                run.kill()
+    finally:
+        doomed.stop()
+    assert run.returncode == 2, err
+    assert f"The Ray cluster at {doomed.address} stopped working" in err
+    assert "everything indexed so far is kept" in err
+    kept = _vector_count(_library(home))
+    assert 2 <= kept < SLOW_COUNT
+    assert_consistent(_library(home), paths, len(COLOURS))
+
+    again = parse_json(
+        cluster.gallery("index", str(folder), "--cluster", cluster.address, "--json", home=home)
+    )
+    assert again["embedded"] == SLOW_COUNT - kept
+    state = assert_consistent(_library(home), paths, len(COLOURS))
+    assert (state.files, state.vectors, state.failed) == (SLOW_COUNT, SLOW_COUNT, 0)
     assert cluster.gallery("doctor", "--check", home=home).returncode == 0
 
 

@@ -11,6 +11,7 @@ is started; a photo that takes down a worker three times is recorded as a failur
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from collections import deque
 from collections.abc import Generator, Sequence
@@ -46,6 +47,9 @@ IN_FLIGHT = 2  # batches per actor: one working, one waiting
 SPLIT_AFTER = 2  # tries of a batch before its photos are tried one by one
 MAX_TRIES = 3  # a photo that takes down a worker this often is recorded as a failure
 START_SECONDS = 120.0  # an actor that has not loaded its model by then is given up on
+ALONE_SECONDS = 30.0  # no worker left and none started since: the cluster is gone
+_WAIT_SLICE = 1.0  # seconds between checks while results are awaited
+_HEAD_TIMEOUT = 3.0  # seconds a connection to the cluster's head may take
 CRASHED = "a cluster worker stopped while reading it, three times"
 
 
@@ -89,6 +93,8 @@ class ClusterEmbedder:
         self.replacements = 0
         self.starting: dict[Any, _Actor] = {}  # ObjectRef of its report: a replacement actor
         self.dim = 0
+        self.alone_since: float | None = None  # when the last worker was lost (none since)
+        self.head_lost = False  # nothing to stop or leave on the cluster then
         self.shipped_bytes = 0  # photo bytes sent to workers that cannot read the photos
         self.returned_bytes = 0  # vectors, thumbnails and metadata sent back
         self.start_seconds = 0.0  # connecting and the workers' loading the model
@@ -132,8 +138,13 @@ class ClusterEmbedder:
     def close(self) -> None:
         if self.ray is None:
             return
+        if self.head_lost:  # Ray's calls would wait for the head: leave at once
+            self.actors, self.starting = [], {}
         for actor in [*self.actors, *self.starting.values()]:
-            self.ray.kill(actor.handle)
+            try:
+                self.ray.kill(actor.handle)
+            except Exception as exc:  # a cluster that went away: nothing left to stop
+                log.info("Could not stop a cluster worker: %s", exc)
         self.actors, self.starting = [], {}
         log.info(
             "Cluster run: %d bytes of photos shipped, %d bytes returned",
@@ -223,7 +234,10 @@ class ClusterEmbedder:
                     if pending or retries:
                         raise self._gone(say("no worker is left"))
                     return
-                ready, _ = ray.wait(list(waiting), num_returns=1)
+                ready, _ = ray.wait(list(waiting), num_returns=1, timeout=_WAIT_SLICE)
+                if not ready:
+                    self._check_alone()
+                    continue
                 ref = ready[0]
                 actor = waiting[ref]
                 if ref in self.starting:
@@ -235,6 +249,8 @@ class ClusterEmbedder:
                 except ray.exceptions.RayTaskError:
                     raise  # a bug in the worker's code, not a lost worker
                 except ray.exceptions.RayError as exc:
+                    if not self._head_answers():
+                        raise self._gone(say("its head does not answer")) from exc
                     log.warning("A cluster worker stopped (%s); its batch is tried again", exc)
                     self._replace(actor, retries)
                     if self._retry(task, retries):
@@ -244,6 +260,35 @@ class ClusterEmbedder:
         finally:
             for actor in self.actors:
                 actor.running.clear()
+
+    def _head_answers(self) -> bool:
+        """Whether the cluster's head (its GCS port) takes a connection: a worker lost with its
+        head means the cluster is gone, and Ray would block on starting a replacement."""
+        assert self.ray is not None
+        try:
+            address = self.ray.get_runtime_context().gcs_address
+        except Exception:  # Ray Client has none to give; its own connection errors say it
+            return True
+        host, _, port = str(address).rpartition(":")
+        try:
+            socket.create_connection((host, int(port)), timeout=_HEAD_TIMEOUT).close()
+        except (OSError, ValueError):
+            self.head_lost = True
+            return False
+        return True
+
+    def _check_alone(self) -> None:
+        """With no worker left, replacements that do not start within ALONE_SECONDS mean the
+        cluster is gone (its head, or every node): stop with that, before Ray's own client
+        gives up on a lost head and ends this process (after 60 s)."""
+        if self.actors:
+            self.alone_since = None
+            return
+        now = time.monotonic()
+        if self.alone_since is None:
+            self.alone_since = now
+        elif now - self.alone_since > ALONE_SECONDS or not self._head_answers():
+            raise self._gone(say("no worker is left, and none could be started"))
 
     def _hand_out(self, pending: deque[FileRow], retries: deque[_Task]) -> list[DecodedPhoto]:
         """Fill every live actor's queue; returns the photos the desktop could not read."""

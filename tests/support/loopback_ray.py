@@ -147,6 +147,15 @@ class LoopbackCluster:
                 found.append(int(entry.name))
         return found
 
+    def kill_ray(self, spare: int) -> None:
+        """Kill the cluster at once, head and workers (every process in the namespace but its
+        holder and `spare`, a driver that should live to say what happened)."""
+        keep = {spare, self.holder.pid if self.holder else 0}
+        for pid in self.pids():
+            if pid not in keep:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
     def stop(self) -> None:
         """Stop the head (it stops the processes it started), then whatever is left in the
         namespace, then the namespace's holder."""
