@@ -272,6 +272,31 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
     assert cluster.gallery("doctor", "--check", home=home).returncode == 0
 
 
+def test_ctrl_c_cancels_a_cluster_run_keeps_its_batches_and_stops_its_workers(
+    cluster: LoopbackCluster,
+    model_dirs: dict[str, Path],
+    tmp_path: Path,
+    slow_photos: tuple[Path, set[str]],
+) -> None:
+    folder, paths = slow_photos
+    home = _cluster_home(tmp_path, model_dirs, cluster)
+    run = _start_index(cluster, folder, home)
+    try:
+        _wait_for_a_batch(run, home)
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130, err
+    state = assert_consistent(_library(home), paths, len(COLOURS))
+    assert 2 <= state.vectors < SLOW_COUNT
+    deadline = time.monotonic() + 30
+    while cluster.pids("ray::EmbedWorker"):  # the run's workers were stopped with it
+        assert time.monotonic() < deadline, "the cancelled run left its workers running"
+        time.sleep(0.2)
+
+
 def test_a_cluster_that_goes_away_stops_the_run_and_the_next_run_resumes(
     cluster: LoopbackCluster,
     model_dirs: dict[str, Path],

@@ -55,7 +55,7 @@ class _ReadyVectors:
         self.thumbnail = bytes(THUMBNAIL_BYTES)
 
     def start(self) -> EmbedderFacts:
-        return EmbedderFacts("ready-made vectors", COMMIT_BATCH, self.dim, False, 0)
+        return EmbedderFacts("ready-made vectors", COMMIT_BATCH, self.dim, 0)
 
     def close(self) -> None:
         """Nothing to let go of."""

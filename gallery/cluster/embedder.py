@@ -106,14 +106,16 @@ class ClusterEmbedder:
         try:
             self.specs = self._plan(ray.cluster_resources())
             self.actors = [self._spawn(spec) for spec in self.specs]
-            missing = self._await_ready(self.actors, need_one=False)
+            missing = self._await_ready(self.actors)
             if missing:  # the workers do not see the model folder: send it once
                 log.info("Sending the model folder to %d workers", len(missing))
                 self.archive = [ray.put(pack_model(self.model.folder.path))]
-                self.actors = [a for a in self.actors if a not in missing]
-                fresh = [self._spawn(self.specs[0]) for _ in missing]
-                self._await_ready(fresh, need_one=not self.actors)
-                self.actors += [a for a in fresh if a.facts is not None]
+                fresh = [self._spawn(spec) for spec in self.specs[: len(missing)]]
+                self._await_ready(fresh)
+                self.actors += fresh
+            self.actors = [actor for actor in self.actors if actor.facts is not None]
+            if not self.actors:
+                raise self._gone(say("no worker could load the model"))
         except BaseException:
             self.close()
             raise
@@ -131,7 +133,6 @@ class ClusterEmbedder:
             ),
             max(facts.batch_size for facts in ready),
             ready[0].dim,
-            any(facts.on_gpu for facts in ready),
             sum(facts.decode_threads for facts in ready),
         )
 
@@ -178,9 +179,9 @@ class ClusterEmbedder:
         handle = remote.remote(str(self.model.folder.path), self.archive, options)
         return _Actor(handle)
 
-    def _await_ready(self, actors: list[_Actor], *, need_one: bool) -> list[_Actor]:
-        """Wait for the actors' reports (each is logged); returns those that lacked the model
-        folder. Raises when none is ready and `need_one`."""
+    def _await_ready(self, actors: list[_Actor]) -> list[_Actor]:
+        """Wait for the actors' reports (each is logged); returns those that did not start
+        (most likely for want of the model folder); those that took too long are stopped."""
         assert self.ray is not None
         missing = []
         for actor in actors:
@@ -203,8 +204,6 @@ class ClusterEmbedder:
                 actor.facts.batch_size,
                 actor.facts.decode_threads,
             )
-        if need_one and not any(actor.facts is not None for actor in actors):
-            raise self._gone(say("no worker could load the model"))
         return missing
 
     def _gone(self, reason: str) -> UserError:
@@ -292,11 +291,18 @@ class ClusterEmbedder:
 
     def _hand_out(self, pending: deque[FileRow], retries: deque[_Task]) -> list[DecodedPhoto]:
         """Fill every live actor's queue; returns the photos the desktop could not read."""
+        assert self.ray is not None
         unread: list[DecodedPhoto] = []
-        for actor in self.actors:
+        for actor in list(self.actors):
             while len(actor.running) < IN_FLIGHT and (retries or pending):
                 task = retries.popleft() if retries else self._take(pending, actor)
-                unread += self._submit(actor, task)
+                try:
+                    unread += self._submit(actor, task)
+                except self.ray.exceptions.RayActorError as exc:  # died before it was asked
+                    log.warning("A cluster worker stopped (%s); its batch goes elsewhere", exc)
+                    retries.appendleft(task)
+                    self._replace(actor, retries)
+                    break
         return unread
 
     def _failed(

@@ -50,7 +50,6 @@ class WorkerFacts:
     host: str
     pid: int
     device: str
-    on_gpu: bool
     batch_size: int
     dim: int
     decode_threads: int
@@ -96,7 +95,6 @@ class EmbedWorker:
             socket.gethostname(),
             os.getpid(),
             str(report.summary()),
-            report.on_gpu,
             self.model.batch_size_for(report),
             self.model.image_dim(),
             options.threads,

@@ -103,7 +103,6 @@ class EmbedderFacts:
     device: str  # for the summary and the log: "CPU", "GPU: CUDA", a cluster's actors
     batch_size: int
     dim: int
-    on_gpu: bool
     decode_threads: int
 
 
@@ -171,7 +170,6 @@ class LocalEmbedder:
             report.summary(),
             self.model.batch_size_for(report),
             self.dim,
-            report.on_gpu,
             self.decode_threads,
         )
 
@@ -237,7 +235,6 @@ class _Run:
     paused: threading.Event | None
     summary: IndexSummary
     batch_size: int
-    on_gpu: bool
     index: VectorIndex
     identities: dict[str, tuple[int, int]] = field(default_factory=dict)  # root: (dev, ino)
     paused_seconds: float = 0.0
@@ -353,7 +350,6 @@ class Indexer:
             paused,
             summary,
             facts.batch_size,
-            facts.on_gpu,
             self.library.vector_index(self.model.name, facts.dim),
         )
         log.info(

@@ -1168,7 +1168,7 @@
     </message>
     <message>
         <source>Check the address (ray://HOST:10001, or the HOST:PORT Ray printed when its head started) and that this machine can reach the cluster, or use &apos;local&apos;.</source>
-        <translation>请检查地址（ray://HOST:10001，或 Ray 头节点启动时显示的 HOST:PORT），并确认本机能连接到该集群；也可以使用 'local'。</translation>
+        <translation>请检查地址（ray://HOST:10001，或 Ray 头节点启动时显示的 HOST:PORT），并确认本机能连接到该集群；也可以使用 &apos;local&apos;。</translation>
     </message>
     <message>
         <source>cluster {address}: {count} workers on {devices}</source>
@@ -1197,6 +1197,14 @@
     <message>
         <source>no worker is left</source>
         <translation>已没有可用的工作节点</translation>
+    </message>
+    <message>
+        <source>its head does not answer</source>
+        <translation>其头节点没有响应</translation>
+    </message>
+    <message>
+        <source>no worker is left, and none could be started</source>
+        <translation>已没有可用的工作节点，也无法启动新的</translation>
     </message>
     <message>
         <source>{feature} needs {package}, which is not installed.</source>
