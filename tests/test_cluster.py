@@ -23,7 +23,7 @@ from PIL import Image
 from tests.conftest import CORPUS, REPO, RunResult, parse_json
 from tests.support.library_checks import assert_consistent
 from tests.support.loopback_ray import LoopbackCluster, available
-from tests.support.tiny_models import COLOURS, solid_colour_image
+from tests.support.tiny_models import COLOURS, colour_index, solid_colour_image
 
 Cli = Callable[..., RunResult]
 QUERIES = ("something red", "a blue sky", "green grass", "yellow")
@@ -174,6 +174,59 @@ def test_workers_that_cannot_see_the_photos_are_sent_their_bytes(
 
 
 SLOW_COUNT = 60
+
+
+_SHIPPED_MODEL = """
+import sys
+from pathlib import Path
+import numpy as np
+import ray
+from gallery.cluster.worker import EmbedWorker, WorkerOptions, WorkItem, pack_model
+from gallery.library.store import FileRow
+
+address, folder, photo = sys.argv[1:]
+ray.init(address=address, log_to_driver=False)
+archive = [ray.put(pack_model(Path(folder)))]
+options = WorkerOptions("cpu", None, 1, thumbnails=True)
+actor = ray.remote(EmbedWorker).options(num_cpus=1)
+worker = actor.remote("/no/such/models/colours", archive, options)
+facts = ray.get(worker.report.remote())
+info = Path(photo).stat()
+row = FileRow(7, photo, info.st_size, info.st_mtime_ns)
+result = ray.get(worker.embed.remote([WorkItem(row, photo)]))
+vector = result.batch.vectors[0]
+print(facts.dim, int(np.argmax(vector)), len(result.thumbnails[0]) > 0)
+"""
+
+
+def test_a_worker_without_the_model_folder_gets_it_once_through_the_object_store(
+    cluster: LoopbackCluster, model_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    """The model folder's path does not exist for the worker: it unpacks the copy the
+    desktop put in Ray's object store, and embeds with it like the folder itself."""
+    red = solid_colour_image(tmp_path / "red.jpg", "red")
+    result = subprocess.run(
+        cluster.inside(
+            [
+                sys.executable,
+                "-c",
+                _SHIPPED_MODEL,
+                cluster.address,
+                str(model_dirs["colour-hf"]),
+                str(red),
+            ]
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env=cluster.env,
+    )
+    assert result.returncode == 0, result.stderr
+    dim, strongest, thumbnail = result.stdout.split()
+    assert int(dim) == len(COLOURS)
+    assert int(strongest) == colour_index("red")  # the planted meaning survives
+    assert thumbnail == "True"
 
 
 def _write_slow_photos(folder: Path, count: int) -> set[str]:

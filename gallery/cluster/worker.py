@@ -5,9 +5,11 @@ the library; the photos are read from shared storage at their mapped path, or ar
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
+import shutil
 import socket
 import tarfile
 import tempfile
@@ -26,6 +28,7 @@ from gallery.ml.encoder import ClipModel
 from gallery.ml.model_folder import ModelFolder, read_model_folder
 
 log = logging.getLogger(__name__)
+_PACKED = "model"  # the model folder's name inside `pack_model`'s tar
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,24 @@ def pack_model(folder: Path) -> bytes:
     """The model folder as one uncompressed tar (ONNX weights do not compress)."""
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w") as tar:
-        tar.add(folder, arcname=folder.name)
+        tar.add(folder, arcname=_PACKED)
     return out.getvalue()
 
 
-def _unpack_model(data: bytes, name: str) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="lumen-model-"))
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
-        tar.extractall(target, filter="data")
-    return target / name
+def _unpack_model(data: bytes) -> Path:
+    """Unpack once per node and model version (the actors of a node, and the next runs, share
+    the copy in the temp folder), whole or not at all: staged, then renamed into place."""
+    digest = hashlib.sha1(data, usedforsecurity=False).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"lumen-model-{digest}"
+    if not target.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-"))
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
+            tar.extractall(staging, filter="data")
+        try:
+            staging.rename(target)
+        except OSError:  # another actor of this node unpacked it first
+            shutil.rmtree(staging, ignore_errors=True)
+    return target / _PACKED
 
 
 class EmbedWorker:
@@ -111,7 +123,7 @@ class EmbedWorker:
                 raise
         import ray
 
-        return read_model_folder(_unpack_model(ray.get(archive[0]), path.name))
+        return read_model_folder(_unpack_model(ray.get(archive[0])))
 
     def report(self) -> WorkerFacts:
         return self.facts

@@ -49,6 +49,7 @@ class LoopbackCluster:
         # own: Ray keeps its token and sessions under ~/.ray, never the real user's.
         self.env = os.environ | {
             "HOME": str(self.temp),
+            "TMPDIR": str(self.temp),  # what the workers unpack (a shipped model) goes too
             "RAY_AUTH_MODE": "token",
             "RAY_AUTH_TOKEN": secrets.token_hex(16),
             "RAY_USAGE_STATS_ENABLED": "0",
