@@ -35,6 +35,11 @@ def available() -> str | None:
             return f"{tool} is not installed"
     if shutil.which("ray", path=str(Path(sys.executable).parent)) is None:
         return "ray (the cluster extra) is not installed"
+    probe = subprocess.run(
+        ["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        return f"no network namespace here: {probe.stderr.strip()}"
     return None
 
 
