@@ -5,6 +5,7 @@ bytes; a worker killed mid-run costs a retry and loses nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -227,6 +228,61 @@ def test_a_worker_without_the_model_folder_gets_it_once_through_the_object_store
     assert int(dim) == len(COLOURS)
     assert int(strongest) == colour_index("red")  # the planted meaning survives
     assert thumbnail == "True"
+
+
+_BENCH = """
+import json, sys
+from pathlib import Path
+from gallery.bench.cluster import bench_cluster, cluster_lines
+from gallery.bench.pipeline import ModelSettings, Plan
+from gallery.ml.model_folder import read_model_folder
+
+address, folder, photos, bench_dir = sys.argv[1:]
+settings = ModelSettings(read_model_folder(Path(folder)), "cpu", 1)
+result = bench_cluster(
+    settings, Path(bench_dir), Plan(Path(photos)), address, lambda _: None, commit_photos=300
+)
+print("\\n".join(cluster_lines(result)), file=sys.stderr)
+print(json.dumps(result))
+"""
+
+
+def test_the_cluster_benchmark_measures_both_runs_the_writer_and_the_bytes(
+    cluster: LoopbackCluster, model_dirs: dict[str, Path], tmp_path: Path
+) -> None:
+    """`gallery bench --cluster`'s figures, on a few small photos and 300 ready-made vectors."""
+    for name in ("red", "green", "blue", "yellow"):
+        solid_colour_image(tmp_path / "photos" / f"{name}.jpg", name)
+    result = subprocess.run(
+        cluster.inside(
+            [
+                sys.executable,
+                "-c",
+                _BENCH,
+                cluster.address,
+                str(model_dirs["colour-hf"]),
+                str(tmp_path / "photos"),
+                str(tmp_path / "bench"),
+            ]
+        ),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO,
+        env=cluster.env,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["local"]["embedded"] == figures["cluster"]["embedded"] == 4
+    assert figures["local"]["images_per_second"] > 0
+    assert figures["cluster"]["working_images_per_second"] > figures["cluster"]["images_per_second"]
+    assert figures["cluster"]["shipped_bytes_per_photo"] == 0  # the workers read the photos
+    vector = len(COLOURS) * 4
+    assert figures["network"]["returned_bytes"] > vector  # a thumbnail and metadata as well
+    assert figures["commit"]["vectors"] == 300
+    assert figures["commit"]["vectors_per_second"] > 0
+    assert figures["commit"]["hnswlib_vectors_per_second"] > 0
+    assert "desktop commit rate" in result.stderr
 
 
 def _write_slow_photos(folder: Path, count: int) -> set[str]:

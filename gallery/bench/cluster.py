@@ -146,6 +146,7 @@ def bench_cluster(
     plan: Plan,
     address: str,
     announce: Callable[[str], None],
+    commit_photos: int = COMMIT_PHOTOS,
 ) -> dict[str, Any]:
     """Every figure of the module's docstring, as a JSON-ready dict."""
     bench_dir.mkdir(parents=True, exist_ok=True)
@@ -159,8 +160,8 @@ def bench_cluster(
         local = run_pipeline(folder, settings, work / "local", model)
         announce(f"cluster {address}: the indexer with Ray workers in a fresh library")
         cluster = _cluster_run(folder, settings, work / "cluster", address)
-        announce(f"the desktop's commit rate: {COMMIT_PHOTOS} ready-made vectors")
-        commits = commit_rate(settings, dim, work, COMMIT_PHOTOS)
+        announce(f"the desktop's commit rate: {commit_photos} ready-made vectors")
+        commits = commit_rate(settings, dim, work, commit_photos)
         facts = photo_facts(plan, folder, photos)
     photo_bytes = facts["mean_megabytes"] * 1e6
     return {
