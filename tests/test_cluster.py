@@ -341,6 +341,13 @@ def _start_index(cluster: LoopbackCluster, folder: Path, home: Path) -> subproce
     )
 
 
+def _wait_for_no_workers(cluster: LoopbackCluster) -> None:
+    deadline = time.monotonic() + 30
+    while cluster.pids("ray::EmbedWorker"):
+        assert time.monotonic() < deadline, "a finished run left its workers running"
+        time.sleep(0.2)
+
+
 def _wait_for_a_batch(run: subprocess.Popen[str], home: Path) -> None:
     """Until a batch is committed: the run is under way."""
     deadline = time.monotonic() + 120
@@ -359,6 +366,7 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_loses_nothing(
     folder, paths = slow_photos
     count = SLOW_COUNT
     home = _cluster_home(tmp_path, model_dirs, cluster)
+    _wait_for_no_workers(cluster)  # the earlier tests' workers are gone: the two seen are ours
     run = _start_index(cluster, folder, home)
     try:
         _wait_for_a_batch(run, home)
@@ -400,10 +408,7 @@ def test_ctrl_c_cancels_a_cluster_run_keeps_its_batches_and_stops_its_workers(
     assert run.returncode == 130, err
     state = assert_consistent(_library(home), paths, len(COLOURS))
     assert 2 <= state.vectors < SLOW_COUNT
-    deadline = time.monotonic() + 30
-    while cluster.pids("ray::EmbedWorker"):  # the run's workers were stopped with it
-        assert time.monotonic() < deadline, "the cancelled run left its workers running"
-        time.sleep(0.2)
+    _wait_for_no_workers(cluster)  # the run's workers were stopped with it
 
 
 def test_a_cluster_that_goes_away_stops_the_run_and_the_next_run_resumes(
