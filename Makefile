@@ -12,7 +12,7 @@ QM := $(TRANSLATIONS)/lumen_zh_CN.qm $(TRANSLATIONS)/lumen_en.qm
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,cluster]'
 	touch $(STAMP)
 
 # The .qm files the app loads, compiled from the .ts sources (the wheel's build does the same).

@@ -19,6 +19,8 @@ class Settings:
     device: str = "auto"
     batch_size: int | None = None
     excluded_patterns: list[str] = field(default_factory=list)
+    cluster: str | None = None  # a Ray cluster's address ("local", ray://...) to index on
+    cluster_path_map: list[str] = field(default_factory=list)  # LOCAL=REMOTE, as --path-map
     window_geometry: str | None = None  # Qt's saveGeometry(), base64
     language: str = "system"  # the interface: "system", "en" or "zh_CN" (applied at start)
     recent_searches: list[str] = field(default_factory=list)  # the search box's, most recent first

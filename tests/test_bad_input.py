@@ -17,7 +17,8 @@ from pathlib import Path
 from PIL import Image
 
 from gallery.imaging.decode import VANISHED
-from gallery.library.indexer import CHANGED, Indexer
+from gallery.library.decoding import CHANGED
+from gallery.library.indexer import Indexer
 from gallery.library.library import Library
 from gallery.ml.encoder import ClipModel
 from gallery.paths import app_paths

@@ -31,6 +31,8 @@ REQUIRED = {
     ("index",): ("PATH",),
     ("watch",): ("PATH",),
     ("similar",): ("file",),
+    ("vectors", "export"): ("OUT.parquet",),
+    ("vectors", "import"): ("FILE.parquet",),
 }
 
 

@@ -18,6 +18,7 @@ from gallery.ml.encoder import ClipModel
 from gallery.paths import AppPaths, app_paths
 from gallery.settings import Settings
 from gallery.text import say
+from gallery.ui.dialogs import SettingsDialog
 from gallery.ui.indexing import IndexingController
 from gallery.ui.search_controller import Answer, SearchController
 from gallery.ui.statusbar.message import StatusMessage
@@ -175,6 +176,33 @@ def test_indexing_failure_is_forwarded_and_shutdown_waits(
     controller.start(model, [_photos(tmp_path / "d", 40)])
     controller.shutdown()
     assert not controller.running
+
+
+def test_the_cluster_setting_sends_the_apps_indexing_to_the_cluster(
+    qtbot: QtBot, controller: IndexingController, model: ClipModel, tmp_path: Path
+) -> None:
+    """The Settings dialog keeps the cluster's address and path map; a run then goes the
+    `gallery index --cluster` way (whose path map is checked before anything else)."""
+    settings = controller.settings
+    dialog = SettingsDialog(settings, ["colours"])
+    qtbot.addWidget(dialog)
+    dialog.cluster.setText("  ray://head:10001 ")
+    dialog.path_map.setPlainText("/photos\n\n/Volumes/Photos=/mnt/photos\n")
+    dialog.apply_to(settings)
+    assert settings.cluster == "ray://head:10001"
+    assert settings.cluster_path_map == ["/photos", "/Volumes/Photos=/mnt/photos"]
+    again = SettingsDialog(settings, ["colours"])
+    qtbot.addWidget(again)
+    assert again.cluster.text() == "ray://head:10001"
+
+    failures: list[GalleryError] = []
+    controller.failed.connect(failures.append)
+    controller.start(model, [_photos(tmp_path / "photos", 4)])
+    qtbot.waitUntil(lambda: bool(failures), timeout=30_000)
+    assert isinstance(failures[0], UserError) and "FROM=TO" in failures[0].message
+    again.cluster.setText("")
+    again.apply_to(settings)
+    assert settings.cluster is None
 
 
 def test_search_drops_replies_to_anything_but_the_newest_request(

@@ -136,11 +136,16 @@ def _warm_page_cache(paths: Sequence[Path]) -> None:
                 pass
 
 
+def bench_paths(home: Path) -> AppPaths:
+    """A throw-away library's folders under `home`."""
+    return AppPaths(home / "data", home / "cache", home / "config", home / "log").ensure()
+
+
 def run_pipeline(
     folder: Path, settings: ModelSettings, home: Path, model: ClipModel
 ) -> dict[str, Any]:
     """`Indexer.run` on `folder` in a fresh library under `home`; stage times and memory."""
-    paths = AppPaths(home / "data", home / "cache", home / "config", home / "log").ensure()
+    paths = bench_paths(home)
     samples: list[tuple[int, float]] = []  # (photos done, RSS MiB) after each batch
 
     def progress(update: IndexProgress) -> None:
@@ -212,23 +217,33 @@ def bench_indexing(
     bench_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=bench_dir, prefix="run-") as tmp:
         work = Path(tmp)
-        if plan.folder is None:
-            announce(f"{plan.count} generated photos (made once, then kept in {bench_dir})")
-            photos = ensure_photos(bench_dir, plan.count)
-            folder = _link(photos, work / "photos")
-        else:
-            folder = plan.folder
-            photos = [Path(found.path) for found in scan(folder)]
-        if not photos:
-            raise UserError(f"No photos found in {folder}.", "Give a folder with photos.")
+        folder, photos = bench_photos(plan, bench_dir, work, announce)
         result = _measure(settings, folder, photos, work, plan, announce)
-    result["photos"] = {
+    result["photos"] = photo_facts(plan, folder, photos)
+    return result
+
+
+def bench_photos(
+    plan: Plan, bench_dir: Path, work: Path, announce: Callable[[str], None]
+) -> tuple[Path, list[Path]]:
+    """The folder to index and its photos: the plan's, or generated ones linked under `work`."""
+    if plan.folder is None:
+        announce(f"{plan.count} generated photos (made once, then kept in {bench_dir})")
+        photos = ensure_photos(bench_dir, plan.count)
+        return _link(photos, work / "photos"), photos
+    photos = [Path(found.path) for found in scan(plan.folder)]
+    if not photos:
+        raise UserError(f"No photos found in {plan.folder}.", "Give a folder with photos.")
+    return plan.folder, photos
+
+
+def photo_facts(plan: Plan, folder: Path, photos: Sequence[Path]) -> dict[str, Any]:
+    return {
         "count": len(photos),
         "folder": str(photos[0].parent if plan.folder is None else folder),
         "generated": plan.folder is None,
         "mean_megabytes": sum(p.stat().st_size for p in photos) / len(photos) / 1e6,
     }
-    return result
 
 
 def _measure(

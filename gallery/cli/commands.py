@@ -7,6 +7,7 @@ Each handler takes the context and the parsed arguments and returns the exit sta
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import threading
@@ -31,22 +32,37 @@ log = logging.getLogger(__name__)
 
 
 def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
-    from gallery.library.indexer import Indexer
+    from gallery.library.indexer import Embedder, Indexer
     from gallery.library.library import Library
+    from gallery.library.path_map import PathMap
 
     model = ctx.model(args)
     cancel = threading.Event()
+    PathMap.parse(args.path_map)  # a bad map stops before the library opens
     with Library(ctx.paths) as library:
+        embedder: Embedder | None = None
+        if args.cluster:
+            from gallery.cluster.embedder import cluster_embedder
+
+            batch = args.batch_size or ctx.settings.batch_size
+            embedder = cluster_embedder(
+                args.cluster, model, library.paths.thumbnails, args.path_map, batch
+            )
         indexer = Indexer(
             library,
             model,
             decode_threads=args.threads,
             excluded=ctx.settings.excluded_patterns,
             lock_wait=args.wait,
+            embedder=embedder,
         )
         printer = progress.index_printer()
+        # Ray prints its cluster's messages (a worker that died) to stdout: they are notes for
+        # a person, so they go to stderr and stdout keeps the summary (--json).
+        quiet = contextlib.redirect_stdout(sys.stderr) if args.cluster else contextlib.nullcontext()
         try:
-            summary = indexer.run([Path(p) for p in args.paths], printer, cancel)
+            with quiet:
+                summary = indexer.run([Path(p) for p in args.paths], printer, cancel)
         except KeyboardInterrupt:
             cancel.set()
             raise
@@ -299,6 +315,11 @@ def _bench_speed(
         return result, report.search_lines(result)
     path = Path(args.path).expanduser().resolve() if args.path else None
     plan = Plan(path, args.photos, args.batches, args.seconds)
+    if args.cluster:
+        from gallery.bench.cluster import bench_cluster, cluster_lines
+
+        result |= bench_cluster(settings, bench_dir, plan, args.cluster, announce)
+        return result, cluster_lines(result)
     result |= bench_indexing(settings, bench_dir, plan, announce)
     return result, report.index_lines(result)
 

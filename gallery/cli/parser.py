@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gallery import __version__
-from gallery.cli import commands, duplicates, models, watch
+from gallery.cli import commands, duplicates, models, vectors, watch
 from gallery.cli.context import Context
 from gallery.library.filters import ORIENTATIONS, PHOTO_TYPES, SORTS
 from gallery.ml.providers import DEVICE_CHOICES
@@ -80,6 +80,12 @@ _MODEL = Arg("--model", help="model name (default: the configured or only one)")
 _DEVICE = Arg("--device", choices=DEVICE_CHOICES, help="execution device")
 _RESULTS = Arg(
     "-n", type=_positive, help="number of results (default: 20; with --best: every best match)"
+)
+_PATH_MAP = Arg(
+    "--path-map",
+    repeat=True,
+    metavar="A=B",
+    help="a path under folder A (in the file) is under folder B here (repeatable)",
 )
 _BEST = Arg("--best", switch=True, help="only the best matches")
 
@@ -162,6 +168,20 @@ COMMANDS: tuple[Command, ...] = (
             Arg("--batch-size", type=_positive),
             Arg("--threads", type=_positive, help="decode threads (default: all cores)"),
             _wait("another indexer"),
+            Arg(
+                "--cluster",
+                metavar="ADDRESS",
+                help="decode and encode on a Ray cluster: ray://HOST:PORT, the address 'ray "
+                "start' printed, or 'local'; this process stays the only writer (the cluster "
+                "extra)",
+            ),
+            Arg(
+                "--path-map",
+                repeat=True,
+                metavar="LOCAL=REMOTE",
+                help="with --cluster: the workers find the photos under folder LOCAL here at "
+                "REMOTE (repeatable); workers that do not see the photos are sent their bytes",
+            ),
             _JSON,
         ),
     ),
@@ -233,6 +253,29 @@ COMMANDS: tuple[Command, ...] = (
             ),
             _MODEL,
             _JSON,
+        ),
+    ),
+    Command(
+        "vectors",
+        "export and import a library's vectors as Parquet files (the cluster extra)",
+        actions=(
+            Command(
+                "export",
+                "write every vector of a model with its photo's path, size and mtime",
+                vectors.cmd_vectors_export,
+                (_MODEL, Arg("out", metavar="OUT.parquet"), _JSON),
+            ),
+            Command(
+                "import",
+                "add the photos of a vectors file that are here unchanged, without decoding them",
+                vectors.cmd_vectors_import,
+                (
+                    Arg("file", metavar="FILE.parquet"),
+                    _PATH_MAP,
+                    _wait("another indexer"),
+                    _JSON,
+                ),
+            ),
         ),
     ),
     Command(
@@ -320,6 +363,13 @@ COMMANDS: tuple[Command, ...] = (
                 help="length of each model-alone measurement (default: 2)",
             ),
             Arg("--search", switch=True, exclusive="kind", help="benchmark text search instead"),
+            Arg(
+                "--cluster",
+                metavar="ADDRESS",
+                exclusive="kind",
+                help="index the photos on this Ray cluster ('local': this machine) and locally: "
+                "img/s of each, the desktop's commit rate and the bytes per photo instead",
+            ),
             Arg(
                 "--cut",
                 switch=True,

@@ -63,6 +63,13 @@ def download_printer(name: str) -> Callable[[ModelDownloadProgress], None] | Non
     return _on_terminal(partial(_line_of_download, name))
 
 
+def rows_printer(verb: str) -> Callable[[int, int], None] | None:
+    """Rows of a vectors file done, of all."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda done, total: _overwrite(f"{verb} {done}/{total} rows")
+
+
 def end_line(printer: object | None) -> None:
     """Leave the progress line behind before anything else is printed."""
     if printer is not None:

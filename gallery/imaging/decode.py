@@ -9,6 +9,7 @@ still leaves the short side at least `min_side`; nothing bigger than needed is k
 from __future__ import annotations
 
 import errno
+import io
 import logging
 import os
 import re
@@ -84,19 +85,41 @@ def decode_image(path: Path, min_side: int, max_pixels: int = DEFAULT_MAX_PIXELS
     if min_side < 1:
         raise ValueError(f"min_side must be positive, got {min_side}")
     with _open_file(path) as fh:
-        try:
-            return _decode(fh, min_side, max_pixels)
-        except UnsupportedImageError:
-            raise
-        except Image.DecompressionBombError as exc:
-            raise UnsupportedImageError(_bomb_reason(exc)) from exc
-        except MemoryError as exc:
-            raise UnsupportedImageError("image too large to decode in available memory") from exc
-        except UnidentifiedImageError as exc:
-            raise UnsupportedImageError(_unidentified_reason(fh)) from exc
-        except Exception as exc:  # codecs raise anything on hostile input
-            _log.debug("decode failed for %s", path, exc_info=True)
-            raise UnsupportedImageError(CORRUPT) from exc
+        return _decode_safely(fh, min_side, max_pixels, str(path))
+
+
+def decode_image_data(
+    data: bytes, min_side: int, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> DecodedImage:
+    """`decode_image` for a file's bytes read elsewhere (a cluster worker without the photos)."""
+    if min_side < 1:
+        raise ValueError(f"min_side must be positive, got {min_side}")
+    if not data:
+        raise UnsupportedImageError("empty file")
+    return _decode_safely(io.BytesIO(data), min_side, max_pixels, "bytes")
+
+
+def read_image_file(path: Path) -> bytes:
+    """A photo's bytes, with the reasons `decode_image` gives for a file it cannot open."""
+    with _open_file(path) as fh:
+        return fh.read()
+
+
+def _decode_safely(fh: BinaryIO, min_side: int, max_pixels: int, name: str) -> DecodedImage:
+    """Every failure of a decode as the reason a person reads."""
+    try:
+        return _decode(fh, min_side, max_pixels)
+    except UnsupportedImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise UnsupportedImageError(_bomb_reason(exc)) from exc
+    except MemoryError as exc:
+        raise UnsupportedImageError("image too large to decode in available memory") from exc
+    except UnidentifiedImageError as exc:
+        raise UnsupportedImageError(_unidentified_reason(fh)) from exc
+    except Exception as exc:  # codecs raise anything on hostile input
+        _log.debug("decode failed for %s", name, exc_info=True)
+        raise UnsupportedImageError(CORRUPT) from exc
 
 
 def _open_file(path: Path) -> BinaryIO:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import string
 import tempfile
@@ -42,15 +43,27 @@ def thumbnail_file(cache_dir: Path, path: str, size: int, mtime_ns: int) -> Path
     return thumbnail_path(cache_dir, key)
 
 
+def thumbnail_jpeg(image: Image.Image) -> bytes:
+    """The thumbnail's file as bytes (a cluster worker sends these to the desktop)."""
+    rgb = image if image.mode in ("RGB", "L") else image.convert("RGB")
+    out = io.BytesIO()
+    rgb.save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()
+
+
 def save_thumbnail(image: Image.Image, dest: Path) -> None:
     """Write `image` to `dest` as JPEG atomically: readers never see a half-written file."""
+    write_thumbnail(thumbnail_jpeg(image), dest)
+
+
+def write_thumbnail(data: bytes, dest: Path) -> None:
+    """Write a thumbnail's JPEG bytes to `dest` atomically."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    rgb = image if image.mode in ("RGB", "L") else image.convert("RGB")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
-            rgb.save(fh, format="JPEG", quality=JPEG_QUALITY)
+            fh.write(data)
         tmp.replace(dest)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -17,32 +17,24 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from gallery.errors import Cancelled, LibraryError, UnsupportedImageError, UserError
-from gallery.imaging import (
-    THUMBNAIL_SIZE,
-    decode_image,
-    make_thumbnail,
-    save_thumbnail,
-    thumbnail_file,
-)
-from gallery.imaging.decode import VANISHED
-from gallery.imaging.fingerprint import fingerprint
+from gallery.errors import Cancelled, LibraryError, UserError
+from gallery.imaging import THUMBNAIL_SIZE, save_thumbnail, thumbnail_file
 from gallery.library import faults, fingerprints
+from gallery.library.decoding import DecodedPhoto, decode_photo
 from gallery.library.library import Library
 from gallery.library.scanner import scan
-from gallery.library.store import Decoded, FileRow
+from gallery.library.store import FileRow
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
-from gallery.ml.preprocess import image_tensor
 from gallery.text import say
 
 log = logging.getLogger(__name__)
@@ -50,7 +42,6 @@ log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]
 SAVE_INTERVAL_SECONDS = 60.0
 DECODE_NICE = 19  # a decode thread's nice value while the model runs on the CPU: the lowest
-CHANGED = "file changed while it was being indexed; it is indexed again on the next run"
 
 
 def yield_to_inference() -> None:
@@ -66,19 +57,6 @@ def yield_to_inference() -> None:
         return
     with contextlib.suppress(OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), DECODE_NICE)
-
-
-def _ensure_unchanged(row: FileRow) -> None:
-    """The scan's size and mtime must still hold: a file that vanished or was rewritten since
-    is recorded with that reason, never decoded into a vector for a version no row describes."""
-    try:
-        info = Path(row.path).stat()
-    except FileNotFoundError as exc:
-        raise UnsupportedImageError(VANISHED) from exc
-    except OSError:
-        return  # the decode says why the file cannot be read
-    if (info.st_size, info.st_mtime_ns) != (row.size, row.mtime_ns):
-        raise UnsupportedImageError(CHANGED)
 
 
 @dataclass(frozen=True)
@@ -109,6 +87,7 @@ class IndexSummary:
     device: str = ""
     batch_size: int = 0
     decode_threads: int = 0
+    retried: int = 0  # batches tried again after a cluster worker died on them
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -117,13 +96,129 @@ class IndexSummary:
         return data
 
 
+@dataclass(frozen=True)
+class EmbedderFacts:
+    """What the writer needs to know of where photos are embedded."""
+
+    device: str  # for the summary and the log: "CPU", "GPU: CUDA", a cluster's actors
+    batch_size: int
+    dim: int
+    decode_threads: int
+
+
 @dataclass
-class _Decoded:
-    row: FileRow
-    tensor: FloatArray | None = None
-    meta: Decoded | None = None
-    error: str | None = None
-    seconds: float = 0.0
+class EmbeddedBatch:
+    """Photos in a batch, decoded and encoded: `vectors` has one row per photo that has `meta`
+    (in order); the others carry their `error`."""
+
+    photos: list[DecodedPhoto]
+    vectors: FloatArray
+    encode_seconds: float
+    retried: int = 0  # how many times a cluster worker died on it first
+
+
+class Embedder(Protocol):
+    """Where photos are decoded and encoded: this process (`LocalEmbedder`) or a cluster
+    (`gallery.cluster.ClusterEmbedder`); the indexer stays the only writer either way."""
+
+    def start(self) -> EmbedderFacts:
+        """Load the model (and reach the workers); before the clock of the batches."""
+        ...
+
+    def batches(self, rows: list[FileRow], batch_size: int) -> Generator[EmbeddedBatch, None, None]:
+        """Every row embedded, a batch at a time; the next batch is asked for only after the
+        previous one is committed (and not while the run is paused)."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what `start` took (workers, connections); the run is over."""
+        ...
+
+
+def encode_photos(model: ClipModel, photos: list[DecodedPhoto], dim: int) -> EmbeddedBatch:
+    """Encode the decoded photos of a batch (here or on a cluster worker)."""
+    tensors = [photo.tensor for photo in photos if photo.tensor is not None]
+    started = time.perf_counter()
+    if tensors:
+        vectors = model.embed_image_tensors(np.stack(tensors))
+    else:
+        vectors = np.zeros((0, dim), dtype=np.float32)
+    for photo in photos:
+        photo.tensor = None  # the batch waits for the writer: keep only what it records
+    return EmbeddedBatch(photos, vectors, time.perf_counter() - started)
+
+
+class LocalEmbedder:
+    """Decode in a thread pool (one decode makes both the model tensor and the thumbnail),
+    encode here; decoding overlaps inference (Pillow and ONNX Runtime release the GIL)."""
+
+    def __init__(self, model: ClipModel, decode_threads: int, thumbnails: Path | None) -> None:
+        """`thumbnails`: the cache folder they are written to (None: no thumbnails)."""
+        self.model = model
+        self.decode_threads = decode_threads
+        self.thumbnails = thumbnails
+        size = model.folder.preprocess.size
+        self.min_side = max(size, THUMBNAIL_SIZE) if thumbnails is not None else size
+        self.on_gpu = False
+        self.dim = 0
+
+    def start(self) -> EmbedderFacts:
+        report = self.model.load_image_tower().report
+        self.on_gpu = report.on_gpu
+        self.dim = self.model.image_dim()
+        return EmbedderFacts(
+            report.summary(),
+            self.model.batch_size_for(report),
+            self.dim,
+            self.decode_threads,
+        )
+
+    def close(self) -> None:
+        """The model stays loaded for the next run."""
+
+    def _decode(self, row: FileRow) -> DecodedPhoto:
+        photo = decode_photo(
+            row,
+            self.model.folder.preprocess,
+            self.min_side,
+            thumbnail=self.thumbnails is not None,
+        )
+        if photo.thumbnail is not None and self.thumbnails is not None:
+            try:
+                save_thumbnail(
+                    photo.thumbnail,
+                    thumbnail_file(self.thumbnails, row.path, row.size, row.mtime_ns),
+                )
+            except OSError as exc:  # the thumbnail cache, not the photo
+                log.warning("Could not write the thumbnail of %s: %s", row.path, exc)
+            photo.thumbnail = None
+        return photo
+
+    def batches(self, rows: list[FileRow], batch_size: int) -> Generator[EmbeddedBatch, None, None]:
+        in_flight: deque[Future[DecodedPhoto]] = deque()
+        pending = iter(rows)
+        prefetch = batch_size * 2 + self.decode_threads * 2
+        with ThreadPoolExecutor(
+            self.decode_threads,
+            thread_name_prefix="decode",
+            initializer=None if self.on_gpu else yield_to_inference,
+        ) as pool:
+            try:
+                while True:
+                    while len(in_flight) < prefetch:
+                        row = next(pending, None)
+                        if row is None:
+                            break
+                        in_flight.append(pool.submit(self._decode, row))
+                    if not in_flight:
+                        return
+                    photos = [
+                        in_flight.popleft().result() for _ in range(min(batch_size, len(in_flight)))
+                    ]
+                    yield encode_photos(self.model, photos, self.dim)
+            finally:
+                for future in in_flight:
+                    future.cancel()
 
 
 ProgressCallback = Callable[[IndexProgress], None]
@@ -140,7 +235,6 @@ class _Run:
     paused: threading.Event | None
     summary: IndexSummary
     batch_size: int
-    on_gpu: bool
     index: VectorIndex
     identities: dict[str, tuple[int, int]] = field(default_factory=dict)  # root: (dev, ino)
     paused_seconds: float = 0.0
@@ -201,47 +295,18 @@ class Indexer:
         excluded: Sequence[str] = (),
         thumbnails: bool = True,
         lock_wait: float = 0.0,
+        embedder: Embedder | None = None,
     ) -> None:
-        """`lock_wait`: seconds to wait for another indexer of the library before LibraryBusy."""
+        """`lock_wait`: seconds to wait for another indexer of the library before LibraryBusy;
+        `embedder`: where photos are decoded and encoded (default: here)."""
         self.library = library
         self.model = model
         self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
         self.excluded = tuple(excluded)
-        self.thumbnails = thumbnails
         self.lock_wait = lock_wait
-        size = model.folder.preprocess.size
-        self.min_side = max(size, THUMBNAIL_SIZE) if thumbnails else size
-
-    # one file ----------------------------------------------------------------------------------
-    def _decode(self, row: FileRow) -> _Decoded:
-        started = time.perf_counter()
-        result = _Decoded(row)
-        try:
-            _ensure_unchanged(row)
-            decoded = decode_image(Path(row.path), self.min_side)
-            tensor = image_tensor(decoded.image, self.model.folder.preprocess)
-            _ensure_unchanged(row)  # rewritten while it was being read
-            result.tensor = tensor
-            width, height = decoded.original_size
-            result.meta = Decoded(
-                row.id,
-                width,
-                height,
-                decoded.taken_at,
-                decoded.format,
-                fingerprint(decoded.image),
-            )
-            if self.thumbnails:
-                save_thumbnail(
-                    make_thumbnail(decoded.image),
-                    thumbnail_file(self.library.paths.thumbnails, row.path, row.size, row.mtime_ns),
-                )
-        except UnsupportedImageError as exc:
-            result.error = exc.reason
-        except OSError as exc:  # the thumbnail cache, not the photo
-            log.warning("Could not write the thumbnail of %s: %s", row.path, exc)
-        result.seconds = time.perf_counter() - started
-        return result
+        self.embedder: Embedder = embedder or LocalEmbedder(
+            model, self.decode_threads, library.paths.thumbnails if thumbnails else None
+        )
 
     # the run -----------------------------------------------------------------------------------
     def run(
@@ -257,7 +322,10 @@ class Indexer:
         While `paused` is set the run holds between batches; a cancel still ends it."""
         cancel = cancel or threading.Event()
         with self.library.writing(say("indexing this library"), self.lock_wait, cancel):
-            return self._run(list(roots), progress, cancel, paused)
+            try:
+                return self._run(list(roots), progress, cancel, paused)
+            finally:
+                self.embedder.close()
 
     def _run(
         self,
@@ -267,13 +335,12 @@ class Indexer:
         paused: threading.Event | None,
     ) -> IndexSummary:
         started = time.perf_counter()
-        report = self.model.load_image_tower().report  # before the clock of the batches
-        batch_size = self.model.batch_size_for(report)
+        facts = self.embedder.start()  # before the clock of the batches
         summary = IndexSummary(
             model=self.model.name,
-            device=report.summary(),
-            batch_size=batch_size,
-            decode_threads=self.decode_threads,
+            device=facts.device,
+            batch_size=facts.batch_size,
+            decode_threads=facts.decode_threads,
             stage_seconds=dict.fromkeys(("scan", "decode", "encode", "write"), 0.0),
         )
         run = _Run(
@@ -282,17 +349,16 @@ class Indexer:
             cancel,
             paused,
             summary,
-            batch_size,
-            report.on_gpu,
-            self.library.vector_index(self.model.name, self._dim()),
+            facts.batch_size,
+            self.library.vector_index(self.model.name, facts.dim),
         )
         log.info(
             "Indexing %s with %s on %s, batch %d, %d decode threads",
             [str(r) for r in roots],
             self.model.name,
-            report.summary(),
-            batch_size,
-            self.decode_threads,
+            facts.device,
+            facts.batch_size,
+            facts.decode_threads,
         )
         finished = False
         try:
@@ -327,13 +393,6 @@ class Indexer:
                     {k: round(v, 2) for k, v in summary.stage_seconds.items()},
                 )
         return summary
-
-    def _dim(self) -> int:
-        if self.model.dim is None:
-            size = self.model.folder.preprocess.size
-            self.model.embed_image_tensors(np.zeros((1, 3, size, size), dtype=np.float32))
-        assert self.model.dim is not None
-        return self.model.dim
 
     def _scan_roots(self, run: _Run) -> list[int]:
         scan_started = time.perf_counter()
@@ -394,51 +453,33 @@ class Indexer:
             return
         started = time.perf_counter()
         done = 0
-        in_flight: deque[Future[_Decoded]] = deque()
-        rows = iter(pending)
-        prefetch = run.batch_size * 2 + self.decode_threads * 2
         last_save = started
-        with ThreadPoolExecutor(
-            self.decode_threads,
-            thread_name_prefix="decode",
-            initializer=None if run.on_gpu else yield_to_inference,
-        ) as pool:
-            try:
-                while True:
-                    run.hold_while_paused()  # before more decodes are queued
-                    while len(in_flight) < prefetch:
-                        row = next(rows, None)
-                        if row is None:
-                            break
-                        in_flight.append(pool.submit(self._decode, row))
-                    if not in_flight:
-                        break
-                    batch = [
-                        in_flight.popleft().result()
-                        for _ in range(min(run.batch_size, len(in_flight)))
-                    ]
-                    run.check_cancel()
-                    self._commit(run, batch)
-                    done += len(batch)
-                    elapsed = time.perf_counter() - started - run.paused_seconds
-                    rate = done / elapsed if elapsed > 0 else 0.0
-                    run.emit(
-                        IndexProgress(
-                            "index",
-                            done,
-                            total,
-                            run.summary.failed,
-                            rate,
-                            (total - done) / rate if rate else None,
-                            batch[-1].row.path,
-                        )
+        batches = self.embedder.batches(pending, run.batch_size)
+        with contextlib.closing(batches):
+            while True:
+                run.hold_while_paused()  # before more work is handed out
+                batch = next(batches, None)
+                if batch is None:
+                    break
+                run.check_cancel()
+                self._commit(run, batch)
+                done += len(batch.photos)
+                elapsed = time.perf_counter() - started - run.paused_seconds
+                rate = done / elapsed if elapsed > 0 else 0.0
+                run.emit(
+                    IndexProgress(
+                        "index",
+                        done,
+                        total,
+                        run.summary.failed,
+                        rate,
+                        (total - done) / rate if rate else None,
+                        batch.photos[-1].row.path,
                     )
-                    if time.perf_counter() - last_save > SAVE_INTERVAL_SECONDS:
-                        run.index.save()
-                        last_save = time.perf_counter()
-            finally:
-                for future in in_flight:
-                    future.cancel()
+                )
+                if time.perf_counter() - last_save > SAVE_INTERVAL_SECONDS:
+                    run.index.save()
+                    last_save = time.perf_counter()
 
     def _backfill_fingerprints(self, run: _Run) -> None:
         """Fingerprints for the photos decoded before they existed, after the embedding pass."""
@@ -458,44 +499,36 @@ class Indexer:
 
         fingerprints.backfill(self.library, self.decode_threads, between_batches, progress)
 
-    def _commit(self, run: _Run, batch: list[_Decoded]) -> None:
-        run.summary.stage_seconds["decode"] += sum(item.seconds for item in batch)
-        if any(item.error is not None for item in batch):
+    def _commit(self, run: _Run, batch: EmbeddedBatch) -> None:
+        """One transaction for the batch's metadata, vectors and failures, then hnswlib."""
+        run.summary.stage_seconds["decode"] += sum(photo.seconds for photo in batch.photos)
+        run.summary.stage_seconds["encode"] += batch.encode_seconds
+        run.summary.retried += batch.retried
+        if any(photo.error is not None for photo in batch.photos):
             run.check_roots()
-        good = [item for item in batch if item.tensor is not None and item.meta is not None]
+        good = [photo.meta for photo in batch.photos if photo.meta is not None]
         failures = [
-            (item.row.id, item.error or "unknown error") for item in batch if item.error is not None
+            (photo.row.id, photo.error) for photo in batch.photos if photo.error is not None
         ]
-        for item in batch:
-            if item.error is not None:
-                log.info("Skipping %s: %s", item.row.path, item.error)
-        encode_started = time.perf_counter()
-        if good:
-            vectors = self.model.embed_image_tensors(
-                np.stack([item.tensor for item in good if item.tensor is not None])
-            )
-        else:
-            vectors = np.zeros((0, run.index.dim), dtype=np.float32)
-        encoded = run.timed("encode", encode_started)
-        ids = [item.row.id for item in good]
+        for photo in batch.photos:
+            if photo.error is not None:
+                log.info("Skipping %s: %s", photo.row.path, photo.error)
+        write_started = time.perf_counter()
+        ids = [meta.file_id for meta in good]
         generation = self.library.store.commit_batch(
-            run.index.model_id,
-            [item.meta for item in good if item.meta is not None],
-            ids,
-            vectors,
-            failures,
+            run.index.model_id, good, ids, batch.vectors, failures
         )
-        run.index.add(ids, vectors, generation)
-        run.timed("write", encoded)
+        run.index.add(ids, batch.vectors, generation)
+        run.timed("write", write_started)
         run.summary.embedded += len(good)
         run.summary.failed += len(failures)
         log.debug(
             "Batch of %d: %d embedded, %d failed, encode %.0f ms (%.1f img/s)",
-            len(batch),
+            len(batch.photos),
             len(good),
             len(failures),
-            (encoded - encode_started) * 1000,
-            len(good) / max(encoded - encode_started, 1e-9),
+            batch.encode_seconds * 1000,
+            len(good) / max(batch.encode_seconds, 1e-9),
         )
 
 

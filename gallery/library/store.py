@@ -315,7 +315,7 @@ class Store:
         return _Transaction(self)  # type: ignore[return-value]
 
     def _rows_in(
-        self, template: str, ids: Sequence[int], params: Sequence[object] = ()
+        self, template: str, ids: Sequence[object], params: Sequence[object] = ()
     ) -> Iterator[tuple[Any, ...]]:
         """Run `template` once per chunk of `ids`, its `{marks}` the chunk's placeholders after
         `params`; yields the rows. A chunk runs only when the rows before it are drawn."""
@@ -496,6 +496,10 @@ class Store:
     def model_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM models ORDER BY name")]
 
+    def model_dim(self, model_id: int) -> int:
+        row = self.db.execute("SELECT dim FROM models WHERE id = ?", (model_id,)).fetchone()
+        return int(row[0])
+
     def delete_model(self, name: str) -> int:
         """Forget a model and its vectors in one transaction; returns how many vectors went."""
         model_id = self.find_model(name)
@@ -571,6 +575,39 @@ class Store:
                 "UPDATE models SET generation = generation + 1 WHERE id = ?", (model_id,)
             )
             return self.generation(model_id)
+
+    def exported(
+        self, model_id: int, chunk: int = 10_000
+    ) -> Iterator[list[tuple[str, int, int, str, bytes]]]:
+        """Each vector of a model with its file's path, size, mtime_ns and root, in chunks
+        (`gallery vectors export`)."""
+        rows = self.db.execute(
+            "SELECT f.path, f.size, f.mtime_ns, r.path, e.vector FROM embeddings e "
+            "JOIN files f ON f.id = e.file_id JOIN roots r ON r.id = f.root_id "
+            "WHERE e.model_id = ? ORDER BY f.id",
+            (model_id,),
+        )
+        while part := list(islice(rows, chunk)):
+            yield [(_from_sql(p), size, ns, _from_sql(root), v) for p, size, ns, root, v in part]
+
+    def file_rows(self, paths: Sequence[str]) -> dict[str, FileRow]:
+        """The rows of those of `paths` the library holds."""
+        found = self._rows_in(
+            "SELECT id, path, size, mtime_ns FROM files WHERE path IN ({marks})",
+            [_to_sql(path) for path in paths],
+        )
+        rows = (_file_row(r) for r in found)
+        return {row.path: row for row in rows}
+
+    def add_files(self, root_id: int, files: Sequence[ScannedFile]) -> dict[str, int]:
+        """Insert files found some other way than a scan (a vectors file); their ids by path."""
+        now = time.time()
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO files(root_id, path, size, mtime_ns, updated_at) VALUES (?,?,?,?,?)",
+                [(root_id, _to_sql(f.path), f.size, f.mtime_ns, now) for f in files],
+            )
+        return {path: row.id for path, row in self.file_rows([f.path for f in files]).items()}
 
     def vector_ids(self, model_id: int) -> tuple[set[int], int]:
         """The labels SQLite holds for a model and the generation they belong to (one snapshot)."""

@@ -67,6 +67,18 @@ _EF_CONSTRUCTION = 200
 _MIN_CAPACITY = 1024
 
 
+def new_hnsw(dim: int, capacity: int) -> hnswlib.Index:
+    """An empty hnswlib index as every model's is built (also timed by the cluster bench)."""
+    index = hnswlib.Index(space="ip", dim=dim)
+    index.init_index(
+        max_elements=max(capacity, _MIN_CAPACITY),
+        ef_construction=_EF_CONSTRUCTION,
+        M=_M,
+        allow_replace_deleted=True,
+    )
+    return index
+
+
 def search_ef(count: int) -> int:
     return next((ef for limit, ef in _EF_BY_SIZE if count <= limit), _EF_LARGEST)
 
@@ -133,14 +145,7 @@ class VectorIndex:
 
     # opening ---------------------------------------------------------------------------------
     def _new(self, capacity: int) -> hnswlib.Index:
-        index = hnswlib.Index(space="ip", dim=self.dim)
-        index.init_index(
-            max_elements=max(capacity, _MIN_CAPACITY),
-            ef_construction=_EF_CONSTRUCTION,
-            M=_M,
-            allow_replace_deleted=True,
-        )
-        return index
+        return new_hnsw(self.dim, capacity)
 
     def _saved_generation(self) -> int | None:
         try:

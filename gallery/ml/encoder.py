@@ -251,6 +251,14 @@ class ClipModel:
             self.folder.vision, report.device_class, self._batch_override, self.folder.batch_sizes
         )
 
+    def image_dim(self) -> int:
+        """The image vectors' length; a graph that does not declare it embeds a blank image."""
+        if self.dim is None:
+            size = self.folder.preprocess.size
+            self.embed_image_tensors(np.zeros((1, 3, size, size), dtype=np.float32))
+        assert self.dim is not None
+        return self.dim
+
     def validate(self) -> None:
         """Load both towers and embed once: proves the folder works before it is installed."""
         probe = np.zeros(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -66,7 +67,8 @@ def about_text() -> str:
 
 
 class SettingsDialog(QDialog):
-    """Model, device, batch size override, excluded folder patterns and the language."""
+    """Model, device, batch size override, excluded folder patterns, the Ray cluster to index
+    on (with its path map) and the language."""
 
     def __init__(
         self, settings: Settings, models: list[str], parent: QWidget | None = None
@@ -89,6 +91,12 @@ class SettingsDialog(QDialog):
         self.batch.setValue(settings.batch_size or 0)
         self.excluded = QPlainTextEdit("\n".join(settings.excluded_patterns))
         self.excluded.setPlaceholderText(self.tr("One pattern per line, e.g. *.tmp or Screenshots"))
+        self.cluster = QLineEdit(settings.cluster or "")
+        self.cluster.setPlaceholderText(self.tr("Empty: this computer; or local, ray://host:10001"))
+        self.path_map = QPlainTextEdit("\n".join(settings.cluster_path_map))
+        self.path_map.setPlaceholderText(
+            self.tr("Where the cluster finds the photos, one per line: /Volumes/Photos=/mnt/photos")
+        )
         self.language = QComboBox()
         for choice, name in i18n.CHOICES.items():
             self.language.addItem(name or self.tr("Same as the system"), choice)
@@ -100,6 +108,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Device:"), self.device)
         form.addRow(self.tr("Batch size:"), self.batch)
         form.addRow(self.tr("Excluded folders:"), self.excluded)
+        form.addRow(self.tr("Ray cluster:"), self.cluster)
+        form.addRow(self.tr("Cluster path map:"), self.path_map)
         form.addRow(self.tr("Language:"), self.language)
         form.addRow("", self.language_note)
         buttons = QDialogButtonBox(
@@ -117,6 +127,10 @@ class SettingsDialog(QDialog):
         settings.batch_size = self.batch.value() or None
         settings.excluded_patterns = [
             line.strip() for line in self.excluded.toPlainText().splitlines() if line.strip()
+        ]
+        settings.cluster = self.cluster.text().strip() or None
+        settings.cluster_path_map = [
+            line.strip() for line in self.path_map.toPlainText().splitlines() if line.strip()
         ]
         settings.language = str(self.language.currentData())
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from gallery.errors import Cancelled, GalleryError
-from gallery.library.indexer import Indexer, IndexProgress, IndexSummary
+from gallery.library.indexer import Embedder, Indexer, IndexProgress, IndexSummary
 from gallery.library.library import Library
 from gallery.library.watcher import (
     RootRun,
@@ -93,7 +93,9 @@ class IndexingController(QObject):
 
         def work(job: Job) -> IndexSummary | list[RootRun]:
             if not quiet:
-                indexer = Indexer(self.library, model, excluded=excluded)
+                indexer = Indexer(
+                    self.library, model, excluded=excluded, embedder=self._cluster(model)
+                )
                 catch_up_with_other_writers(indexer, job.cancel)
                 return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
             indexer = Indexer(self.library, model, excluded=excluded, lock_wait=QUIET_LOCK_WAIT)
@@ -108,6 +110,21 @@ class IndexingController(QObject):
         self._refresh.start()
         if self._shown:
             self.started.emit()
+
+    def _cluster(self, model: ClipModel) -> Embedder | None:
+        """The cluster of the settings, as `gallery index --cluster` (None: this computer).
+        A quiet run (a few photos copied in) stays here: a cluster's start costs more."""
+        if not self.settings.cluster:
+            return None
+        from gallery.cluster.embedder import cluster_embedder
+
+        return cluster_embedder(
+            self.settings.cluster,
+            model,
+            self.library.paths.thumbnails,
+            self.settings.cluster_path_map,
+            self.settings.batch_size,
+        )
 
     @Slot(object)
     def _on_progress(self, event: IndexProgress) -> None:

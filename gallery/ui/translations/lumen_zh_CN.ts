@@ -1158,6 +1158,122 @@
         <source>Undoing a copy</source>
         <translation>正在撤销复制</translation>
     </message>
+    <message>
+        <source>Indexing on a cluster</source>
+        <translation>在集群上建立索引</translation>
+    </message>
+    <message>
+        <source>Could not reach the Ray cluster at {address}: {reason}</source>
+        <translation>无法连接到位于 {address} 的 Ray 集群：{reason}</translation>
+    </message>
+    <message>
+        <source>Check the address (ray://HOST:10001, or the HOST:PORT Ray printed when its head started) and that this machine can reach the cluster, or use &apos;local&apos;.</source>
+        <translation>请检查地址（ray://HOST:10001，或 Ray 头节点启动时显示的 HOST:PORT），并确认本机能连接到该集群；也可以使用 &apos;local&apos;。</translation>
+    </message>
+    <message>
+        <source>cluster {address}: {count} workers on {devices}</source>
+        <translation>集群 {address}：{count} 个工作节点，设备为 {devices}</translation>
+    </message>
+    <message>
+        <source>The Ray cluster at {address} has no CPUs or GPUs to work on.</source>
+        <translation>位于 {address} 的 Ray 集群没有可用的 CPU 或 GPU。</translation>
+    </message>
+    <message>
+        <source>Start workers on the cluster, then index again.</source>
+        <translation>请先在集群上启动工作节点，然后重新建立索引。</translation>
+    </message>
+    <message>
+        <source>no worker could load the model</source>
+        <translation>没有工作节点能加载模型</translation>
+    </message>
+    <message>
+        <source>The Ray cluster at {address} stopped working: {reason}.</source>
+        <translation>位于 {address} 的 Ray 集群已停止工作：{reason}。</translation>
+    </message>
+    <message>
+        <source>Check the cluster and index again; {kept}.</source>
+        <translation>请检查集群后重新建立索引；{kept}。</translation>
+    </message>
+    <message>
+        <source>no worker is left</source>
+        <translation>已没有可用的工作节点</translation>
+    </message>
+    <message>
+        <source>its head does not answer</source>
+        <translation>其头节点没有响应</translation>
+    </message>
+    <message>
+        <source>no worker is left, and none could be started</source>
+        <translation>已没有可用的工作节点，也无法启动新的</translation>
+    </message>
+    <message>
+        <source>{feature} needs {package}, which is not installed.</source>
+        <translation>{feature}需要 {package}，但尚未安装。</translation>
+    </message>
+    <message>
+        <source>Install the cluster extra: {command}</source>
+        <translation>请安装集群扩展：{command}</translation>
+    </message>
+    <message>
+        <source>The path map {item!r} is not of the form FROM=TO.</source>
+        <translation>路径映射 {item!r} 的格式不是 FROM=TO。</translation>
+    </message>
+    <message>
+        <source>Give two folders joined by &apos;=&apos;, e.g. /Volumes/Photos=/mnt/photos.</source>
+        <translation>请用“=”连接两个文件夹，例如 /Volumes/Photos=/mnt/photos。</translation>
+    </message>
+    <message>
+        <source>Exporting vectors</source>
+        <translation>导出向量</translation>
+    </message>
+    <message>
+        <source>The library holds no vectors for model {model!r}.</source>
+        <translation>图库中没有模型 {model!r} 的向量。</translation>
+    </message>
+    <message>
+        <source>Index photos with that model first, or name another model.</source>
+        <translation>请先用该模型为照片建立索引，或指定其他模型。</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to, with enough free space.</source>
+        <translation>请选择一个可写入且空间充足的文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not a readable Parquet file: {reason}</source>
+        <translation>{path} 不是可读取的 Parquet 文件：{reason}</translation>
+    </message>
+    <message>
+        <source>Give a file written by an export of vectors.</source>
+        <translation>请提供由导出向量生成的文件。</translation>
+    </message>
+    <message>
+        <source>{path} lacks the columns {missing}.</source>
+        <translation>{path} 缺少这些列：{missing}。</translation>
+    </message>
+    <message>
+        <source>A vectors file has the columns path, size, mtime, model and vector.</source>
+        <translation>向量文件应包含 path、size、mtime、model 和 vector 列。</translation>
+    </message>
+    <message>
+        <source>Importing vectors</source>
+        <translation>导入向量</translation>
+    </message>
+    <message>
+        <source>The vectors of model {model!r} differ in length.</source>
+        <translation>模型 {model!r} 的向量长度不一致。</translation>
+    </message>
+    <message>
+        <source>The file is damaged; export it again.</source>
+        <translation>文件已损坏，请重新导出。</translation>
+    </message>
+    <message>
+        <source>importing vectors into this library</source>
+        <translation>正在向此图库导入向量</translation>
+    </message>
 </context>
 <context>
     <name>About</name>
@@ -2554,6 +2670,14 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         <translation>每行一个规则，例如 *.tmp 或 Screenshots</translation>
     </message>
     <message>
+        <source>Empty: this computer; or local, ray://host:10001</source>
+        <translation>留空：在本机建立索引；或填 local、ray://host:10001</translation>
+    </message>
+    <message>
+        <source>Where the cluster finds the photos, one per line: /Volumes/Photos=/mnt/photos</source>
+        <translation>集群在哪里找到照片，每行一个：/Volumes/Photos=/mnt/photos</translation>
+    </message>
+    <message>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
@@ -2576,6 +2700,14 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
     <message>
         <source>Excluded folders:</source>
         <translation>排除的文件夹：</translation>
+    </message>
+    <message>
+        <source>Ray cluster:</source>
+        <translation>Ray 集群：</translation>
+    </message>
+    <message>
+        <source>Cluster path map:</source>
+        <translation>集群路径映射：</translation>
     </message>
     <message>
         <source>Language:</source>
