@@ -43,6 +43,7 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
             decode_threads=args.threads,
             excluded=ctx.settings.excluded_patterns,
             lock_wait=args.wait,
+            text=ctx.settings.read_text and not args.no_text,
         )
         printer = progress.index_printer()
         try:
@@ -61,6 +62,11 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
             f"{summary.skipped} skipped in {formatting.duration(summary.seconds)} on "
             f"{summary.device} (batch {summary.batch_size})"
         )
+        if summary.text_read or summary.text_failed:
+            print(
+                f"Text: {summary.text_read} photos read, {summary.text_found} with text, "
+                f"{summary.text_failed} failed"
+            )
         if summary.failed:
             print("See the failed files with: gallery status")
     return 130 if summary.cancelled else 0
@@ -158,7 +164,48 @@ def cmd_similar(ctx: Context, args: argparse.Namespace) -> int:
     return _find(ctx, args, Query((image_term(args.file),), ""))
 
 
+def cmd_text(ctx: Context, args: argparse.Namespace) -> int:
+    """The lines read in one photo of the library (boxes and confidence with --json)."""
+    from gallery.library import texts
+    from gallery.library.store import Store
+
+    path = str(Path(args.photo).expanduser().resolve())
+    store = Store(ctx.paths.library_db)
+    try:
+        file_id = store.file_id(path)
+        if file_id is None:
+            raise UserError(
+                f"{path} is not in the library.",
+                "Index its folder first: gallery index FOLDER",
+            )
+        status = texts.status_of(store, file_id)
+        lines = texts.lines_of(store, file_id)
+    finally:
+        store.close()
+    state = "pending" if status is None else "failed" if status[1] else "read"
+    error = None if status is None else status[1]
+    if args.json:
+        print_json(
+            {
+                "path": path,
+                "status": state,
+                "error": error,
+                "lines": [line.as_dict() for line in lines],
+            }
+        )
+    elif state == "pending":
+        print("Not read yet: the text pass reads it when the next index run gets to it.")
+    elif error:
+        print(f"Could not be read: {error}")
+    elif not lines:
+        print("No text found.")
+    else:
+        print("\n".join(line.text for line in lines))
+    return 0
+
+
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library import texts
     from gallery.library.model_indexes import index_status
     from gallery.library.store import Store
 
@@ -178,16 +225,27 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         roots = store.roots()
         files = store.counts(None).files
         failures = [{"path": p, "reason": r} for p, r in store.failures()]
+        text = texts.counts(store)
     finally:
         store.close()
+    text_counts = {"done": text.done, "pending": text.pending, "failed": text.failed}
     if args.json:
-        print_json({"roots": roots, "files": files, "models": models, "failed_files": failures})
+        print_json(
+            {
+                "roots": roots,
+                "files": files,
+                "models": models,
+                "failed_files": failures,
+                "text": text_counts,
+            }
+        )
         return 0
     print(f"{files} files in {len(roots)} folder(s)")
     for name, row in models.items():
         print(
             f"  {name}: {row['indexed']} indexed, {row['failed']} failed, {row['pending']} pending"
         )
+    print(f"  text: {text.done} read, {text.failed} failed, {text.pending} pending")
     for item in failures:
         print(f"  failed: {item['path']}: {item['reason']}")
     return 0

@@ -1,0 +1,81 @@
+"""A query's text hits, merged into its semantic results.
+
+The rule: a photo whose recognised text contains every word of the query's word terms (those
+not left out with " - ") is a best match. Text hits come first, those holding the words in the
+order typed before the others, each group by its semantic score; then the semantic best
+matches that are not text hits; then the rest. Words found written in a photo are the most
+specific evidence a query can have (CLIP-family models barely read: "hotel zephyr" scores a
+receipt that says so like any receipt), so they lead; the semantic cut is still made on the
+semantic candidates alone, so a query that no photo's text holds gives the results it gave
+before. Measured by `gallery bench --text` (docs/benchmarks.md, "Text in photos").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gallery.library import texts
+from gallery.library.query import Query
+from gallery.library.query_vector import QueryVector
+from gallery.library.store import PhotoRow, Store
+from gallery.library.vectors import VectorIndex
+
+if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+
+
+@dataclass(frozen=True)
+class TextHits:
+    ids: list[int] = field(default_factory=list)  # in merged order
+    lines: dict[int, str] = field(default_factory=dict)  # the line that matched, by photo id
+    more: bool = False  # more photos' text matches than the pool holds
+    found: list[tuple[PhotoRow, float]] = field(default_factory=list)
+
+    def merged(
+        self, kept: Sequence[tuple[PhotoRow, float]], best: int
+    ) -> tuple[list[tuple[PhotoRow, float]], int]:
+        """The semantic candidates (`best` of them best matches) with the text hits merged in
+        by the rule; returns the candidates and how many lead as best matches."""
+        if not self.found:
+            return list(kept), best
+        held = set(self.ids)
+        semantic_best = [pair for pair in kept[:best] if pair[0].id not in held]
+        rest = [pair for pair in kept[best:] if pair[0].id not in held]
+        return [*self.found, *semantic_best, *rest], len(self.found) + len(semantic_best)
+
+
+def query_text(query: Query) -> str:
+    """The words of the terms to look for (weights and image terms aside)."""
+    return " ".join(term.text for term in query.terms if term.text and term.weight > 0)
+
+
+def text_matches(
+    store: Store,
+    index: VectorIndex,
+    query: Query,
+    wanted: QueryVector,
+    allowed: AbstractSet[int] | None,
+    pool: int,
+) -> TextHits:
+    """The photos whose text holds the query's words, among `allowed` (None: all), at most
+    `pool`, each with its semantic score and the line that matched."""
+    words = texts.query_words(query_text(query))
+    if not words:
+        return TextHits()
+    matches = texts.find(store, words, pool, allowed, wanted.photo_ids)
+    if not matches.ids:
+        return TextHits()
+    scores = dict(index.query(wanted.vector, len(matches.ids), frozenset(matches.ids)))
+    rows = store.photo_rows(matches.ids)
+    ordered = sorted(
+        (file_id for file_id in matches.ids if file_id in rows),
+        key=lambda file_id: (file_id not in matches.whole, -scores.get(file_id, -1.0)),
+    )
+    return TextHits(
+        ordered,
+        texts.matching_lines(store, ordered, words),
+        matches.more,
+        [(rows[file_id], scores.get(file_id, -1.0)) for file_id in ordered],
+    )
