@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from PIL import Image
 
 from gallery.bench.text_photos import render
-from gallery.library import texts
+from gallery.library import text_pass, texts
 from gallery.library.indexer import Indexer, IndexProgress
 from gallery.library.library import Library
 from gallery.library.query import parse_query
@@ -226,3 +227,29 @@ def test_a_removed_photo_leaves_no_text_behind(
             "NOT IN (SELECT id FROM files)"
         ).fetchone()[0]
         assert orphans == 0, table
+
+
+def test_a_cancelled_text_pass_keeps_what_it_read_and_the_next_run_reads_the_rest(
+    tmp_path: Path, paths: AppPaths, model_dirs: dict[str, Path], reader: TextReader
+) -> None:
+    folder = tmp_path / "photos"
+    count = text_pass.BATCH + 2
+    for i in range(count):
+        render(PHOTOS / "silver_fir.jpg", folder / f"{i:02d}.jpg", f"WORD{i}", width=320, seed=i)
+    model = ClipModel.from_path(model_dirs["colour-hf"], device="cpu")
+    cancel = threading.Event()
+
+    def cancel_after_first_commit(event: IndexProgress) -> None:
+        if event.stage == "text":
+            cancel.set()
+
+    with Library(paths) as lib:
+        first = Indexer(lib, model, decode_threads=1, text_reader=reader).run(
+            [folder], cancel_after_first_commit, cancel
+        )
+        assert first.cancelled and first.embedded == count
+        assert 0 < first.text_read < count
+        assert texts.counts(lib.store).done == first.text_read
+        second = Indexer(lib, model, decode_threads=1, text_reader=reader).run([folder])
+        assert second.text_read == count - first.text_read and not second.cancelled
+        assert texts.find(lib.store, ["word1"], 20).ids  # WORD1 and WORD1x
