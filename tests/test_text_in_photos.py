@@ -253,3 +253,24 @@ def test_a_cancelled_text_pass_keeps_what_it_read_and_the_next_run_reads_the_res
         second = Indexer(lib, model, decode_threads=1, text_reader=reader).run([folder])
         assert second.text_read == count - first.text_read and not second.cancelled
         assert texts.find(lib.store, ["word1"], 20).ids  # WORD1 and WORD1x
+
+
+def test_the_text_pass_gives_way_to_photos_waiting_to_be_embedded(
+    tmp_path: Path, paths: AppPaths, model_dirs: dict[str, Path], reader: TextReader
+) -> None:
+    folder = tmp_path / "photos"
+    for i in range(3):
+        render(PHOTOS / "silver_fir.jpg", folder / f"{i}.jpg", f"QUINCE{i}", width=320, seed=i)
+    model = ClipModel.from_path(model_dirs["colour-hf"], device="cpu")
+    asked: list[int] = []
+
+    def waiting() -> bool:  # new photos arrive while the second photo is read
+        asked.append(1)
+        return len(asked) > 2
+
+    with Library(paths) as lib:
+        summary = Indexer(
+            lib, model, decode_threads=1, text_reader=reader, photos_waiting=waiting
+        ).run([folder])
+        assert (summary.embedded, summary.text_read, summary.cancelled) == (3, 2, False)
+        assert texts.counts(lib.store).pending == 1

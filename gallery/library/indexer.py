@@ -207,14 +207,17 @@ class Indexer:
         lock_wait: float = 0.0,
         text: bool = True,
         text_reader: TextReader | None = None,
+        photos_waiting: Callable[[], bool] | None = None,
     ) -> None:
         """`lock_wait`: seconds to wait for another indexer of the library before LibraryBusy;
         `text`: run the text pass after the embedding pass (with `text_reader`, or one on the
-        model's device, loaded when a photo needs it)."""
+        model's device, loaded when a photo needs it); `photos_waiting()`: new photos wait for
+        a run (the app's queue, the watcher's), so the text pass ends early for them."""
         self.library = library
         self.model = model
         self.text = text
         self._text_reader = text_reader
+        self.photos_waiting = photos_waiting
         self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
         self.excluded = tuple(excluded)
         self.thumbnails = thumbnails
@@ -498,6 +501,7 @@ class Indexer:
             between_photos,
             progress,
             initializer=None if run.on_gpu else yield_to_inference,
+            give_way=self.photos_waiting,
         )
         run.summary.text_found = result.with_text
 

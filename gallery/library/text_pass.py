@@ -41,6 +41,7 @@ class TextPassResult:
     read: int = 0  # photos read (with or without text)
     with_text: int = 0
     failed: int = 0
+    gave_way: bool = False  # ended early for photos waiting to be embedded
 
 
 def _decode(row: FileRow) -> Image.Image | str:
@@ -66,13 +67,16 @@ def read_pending(
     progress: Callable[[int, int, int, str], None],
     *,
     initializer: Callable[[], None] | None = None,
+    give_way: Callable[[], bool] | None = None,
 ) -> TextPassResult:
     """Read every decoded photo the pass has not read yet.
 
     `between_photos` runs before each photo (it holds while paused and raises Cancelled);
     `progress(done, total, failed, last_path)` after each commit; `initializer` runs in each
     decode thread (the indexer's `yield_to_inference` when the models run on the CPU). The
-    models load when the first photo that is not one flat colour needs them."""
+    models load when the first photo that is not one flat colour needs them. When
+    `give_way()` says photos wait to be embedded, the pass commits and ends early (the
+    result says so): the next run embeds them first, then goes on reading."""
     result = TextPassResult()
     total = texts.counts(library.store).pending
     if not total:
@@ -115,6 +119,10 @@ def read_pending(
                 if not in_flight:
                     break
                 between_photos()
+                if give_way is not None and give_way():
+                    result.gave_way = True
+                    log.info("The text pass gives way to photos waiting to be indexed")
+                    break
                 row, future = in_flight.popleft()
                 _read_one(reader, row, future.result(), read, failures)
                 last_path = row.path

@@ -580,6 +580,11 @@ class _Dirty:
             self._roots.update(dict.fromkeys(roots))
             self._cond.notify_all()
 
+    def waiting(self) -> bool:
+        """Roots wait for a run (the text pass gives way to them)."""
+        with self._cond:
+            return bool(self._roots)
+
     def take(self, timeout: float) -> list[Path]:
         with self._cond:
             if not self._roots:
@@ -622,7 +627,13 @@ def watch(
         while not stop.is_set():
             batch = dirty.take(0.25)
             if batch:
-                indexer = Indexer(library, model, excluded=excluded, lock_wait=lock_wait)
+                indexer = Indexer(
+                    library,
+                    model,
+                    excluded=excluded,
+                    lock_wait=lock_wait,
+                    photos_waiting=dirty.waiting,
+                )
                 for run in index_each(indexer, batch, progress, stop):
                     count += 1
                     if isinstance(run.error, LibraryBusy):

@@ -61,11 +61,16 @@ class TextLine:
 
 #: Luminance range (0-255) under which a photo is one flat colour with nothing to read.
 FLAT_RANGE = 8
+#: A photo with a shorter short side holds no line anyone could read (an icon, a thumbnail).
+MIN_SIDE = 32
 
 
 def is_flat(image: Image.Image) -> bool:
-    """A photo of one flat colour shows no text: skip the models (detection brings a small
-    photo's short side up to 736 pixels, so even a thumbnail-sized one costs ~0.2 s)."""
+    """A photo of one flat colour, or too small to hold a readable line, shows no text: skip
+    the models (detection brings a small photo's short side up to 736 pixels, so even a
+    thumbnail-sized one costs ~0.2 s)."""
+    if min(image.size) < MIN_SIDE:
+        return True
     extrema = image.reduce(max(1, min(image.size) // 64)).convert("L").getextrema()
     low, high = extrema if isinstance(extrema[0], int) else (0, 255)
     return int(high) - int(low) < FLAT_RANGE

@@ -91,13 +91,28 @@ class IndexingController(QObject):
         excluded = list(self.settings.excluded_patterns)
         paused = self._paused
 
+        text = self.settings.read_text
+
         def work(job: Job) -> IndexSummary | list[RootRun]:
             if not quiet:
-                indexer = Indexer(self.library, model, excluded=excluded)
+                indexer = Indexer(
+                    self.library, model, excluded=excluded, text=text, photos_waiting=waiting
+                )
                 catch_up_with_other_writers(indexer, job.cancel)
                 return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
-            indexer = Indexer(self.library, model, excluded=excluded, lock_wait=QUIET_LOCK_WAIT)
+            indexer = Indexer(
+                self.library,
+                model,
+                excluded=excluded,
+                lock_wait=QUIET_LOCK_WAIT,
+                text=text,
+                photos_waiting=waiting,
+            )
             return index_each(indexer, roots, job.progress.emit, job.cancel, paused)
+
+        def waiting() -> bool:
+            """Folders queued behind this run (read from the worker: a list's truth is atomic)."""
+            return bool(self._queued)
 
         job = Job(work, say("Indexing"))
         job.progress.connect(self._on_progress)
