@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from gallery.library.query import Query
     from gallery.library.search import SearchHit, SearchResult
     from gallery.library.store import Store
+    from gallery.ml.encoder import ClipModel
 
 log = logging.getLogger(__name__)
 
@@ -361,6 +362,17 @@ def _bench_speed(
     return result, report.index_lines(result)
 
 
+def _bench_model(ctx: Context, args: argparse.Namespace, bench_dir: Path) -> ClipModel:
+    """--model, else the random-weight benchmark model of --arch (built once)."""
+    from gallery.bench.vit import ensure_bench_model
+    from gallery.ml.encoder import ClipModel
+
+    if args.model:
+        return ctx.model(args)
+    folder = ensure_bench_model(args.arch, bench_dir / "models")
+    return ClipModel.from_path(folder, device=args.device or "auto", threads=args.threads)
+
+
 def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     from gallery.bench import report
 
@@ -384,6 +396,18 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
 
         result = bench_duplicates(bench_dir / "duplicates", args.sizes, announce)
         lines = duplicate_lines(result)
+    elif args.text:  # its own photos with known text and libraries of text rows
+        from gallery.bench.text import bench_text, text_lines
+
+        result = bench_text(
+            bench_dir,
+            args.sizes,
+            announce,
+            _bench_model(ctx, args, bench_dir),
+            threads=args.threads,
+            queries=args.queries,
+        )
+        lines = text_lines(result)
     elif args.timeline:  # builds its own libraries with dates spread over years
         from gallery.bench.timeline import bench_timeline, timeline_lines
 
