@@ -65,7 +65,7 @@ def test_index_status_text_and_search(
     chinese = parse_json(gallery_cli("search", "书馆", "--json", "--best"))
     assert [(Path(h["path"]).name, h["text"]) for h in chinese] == [("hanzi.jpg", "图书馆")]
     plain = gallery_cli("search", "zephyr").stdout
-    assert "zephyr.jpg" in plain.splitlines()[1]
+    assert plain.splitlines()[1].endswith("zephyr.jpg  (text: HOTEL ZEPHYR)")
 
     missing = gallery_cli("text", str(tmp_path / "elsewhere.jpg"), check=False)
     assert missing.returncode == 2 and "not in the library" in missing.stderr

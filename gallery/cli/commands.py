@@ -117,11 +117,13 @@ _SCORE_WIDTH = 7
 
 
 def _hit_line(hit: SearchHit) -> str:
-    """score  date  path; the score blank when browsing, a date from the file's mtime marked *."""
+    """score  date  path; the score blank when browsing, a date from the file's mtime marked *,
+    a photo found by its text followed by the line that matched."""
     score = " " * _SCORE_WIDTH if hit.score is None else f"{hit.score:{_SCORE_WIDTH}.4f}"
     date = hit.row.taken_text()[:16].replace("T", " ")
     mark = "*" if hit.row.date_source == "mtime" else " "
-    return f"{score}  {date}{mark} {hit.path}"
+    text = "" if hit.text is None else f"  (text: {hit.text})"
+    return f"{score}  {date}{mark} {hit.path}{text}"
 
 
 def _print_result(result: SearchResult, as_json: bool) -> None:

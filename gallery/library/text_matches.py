@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from gallery.library import texts
-from gallery.library.query import Query
+from gallery.library.query import Query, QueryError, parse_query
 from gallery.library.query_vector import QueryVector
 from gallery.library.store import PhotoRow, Store
 from gallery.library.vectors import VectorIndex
+from gallery.ml.ocr import TextLine
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
@@ -49,6 +50,19 @@ class TextHits:
 def query_text(query: Query) -> str:
     """The words of the terms to look for (weights and image terms aside)."""
     return " ".join(term.text for term in query.terms if term.text and term.weight > 0)
+
+
+def typed_words(typed: str) -> list[str]:
+    """The folded words a typed query looks for in photos' text ([] when it does not parse)."""
+    try:
+        return texts.query_words(query_text(parse_query(typed, paths_as_images=False)))
+    except QueryError:
+        return []
+
+
+def matched(lines: Sequence[TextLine], words: Sequence[str]) -> list[TextLine]:
+    """The lines that hold any of the words (the ones a viewer outlines)."""
+    return [line for line in lines if any(word in texts.fold(line.text) for word in words)]
 
 
 def text_matches(

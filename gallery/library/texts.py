@@ -32,7 +32,7 @@ _DECODED_PENDING = (
     "f.error IS NULL AND f.width IS NOT NULL AND NOT EXISTS "
     "(SELECT 1 FROM text_status t WHERE t.file_id = f.id)"
 )
-#: Words shorter than this go to the index of pairs.
+# Words shorter than this go to the index of pairs.
 TRIGRAM = 3
 
 

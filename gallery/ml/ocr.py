@@ -25,12 +25,12 @@ from gallery.text import say
 
 log = logging.getLogger(__name__)
 
-#: The long side a photo is read at. RapidOCR's own limit (`Global.max_side_len`); a 12 MP
-#: photo decoded at 1/2 scale (JPEG draft mode) is brought down to it, never read at full size.
+# The long side a photo is read at. RapidOCR's own limit (`Global.max_side_len`); a 12 MP
+# photo decoded at 1/2 scale (JPEG draft mode) is brought down to it, never read at full size.
 MAX_SIDE = 2000
-#: The short side to decode at least: a 3:2 or 4:3 photo then still has MAX_SIDE on its long side.
+# The short side to decode at least: a 3:2 or 4:3 photo then still has MAX_SIDE on its long side.
 DECODE_SIDE = 1024
-#: Lines recognised with less confidence than this are dropped (RapidOCR's default).
+# Lines recognised with less confidence than this are dropped (RapidOCR's default).
 MIN_CONFIDENCE = 0.5
 
 _MODELS = {
@@ -59,9 +59,9 @@ class TextLine:
         }
 
 
-#: Luminance range (0-255) under which a photo is one flat colour with nothing to read.
+# Luminance range (0-255) under which a photo is one flat colour with nothing to read.
 FLAT_RANGE = 8
-#: A photo with a shorter short side holds no line anyone could read (an icon, a thumbnail).
+# A photo with a shorter short side holds no line anyone could read (an icon, a thumbnail).
 MIN_SIDE = 32
 
 

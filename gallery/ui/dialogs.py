@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -66,7 +67,8 @@ def about_text() -> str:
 
 
 class SettingsDialog(QDialog):
-    """Model, device, batch size override, excluded folder patterns and the language."""
+    """Model, device, batch size override, excluded folder patterns, the text pass and the
+    language."""
 
     def __init__(
         self, settings: Settings, models: list[str], parent: QWidget | None = None
@@ -95,11 +97,20 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language_note = QLabel(self.tr("A new language applies when the app starts again."))
         self.language_note.setWordWrap(True)
+        self.read_text = QCheckBox(self.tr("Read the text in photos, so they can be found by it"))
+        self.read_text.setChecked(settings.read_text)
+        self.read_text.setToolTip(
+            self.tr(
+                "After indexing, recognise the words written in photos (signs, receipts, "
+                "slides, notes) on this computer."
+            )
+        )
         form = QFormLayout()
         form.addRow(self.tr("Model:"), self.model)
         form.addRow(self.tr("Device:"), self.device)
         form.addRow(self.tr("Batch size:"), self.batch)
         form.addRow(self.tr("Excluded folders:"), self.excluded)
+        form.addRow(self.tr("Text in photos:"), self.read_text)
         form.addRow(self.tr("Language:"), self.language)
         form.addRow("", self.language_note)
         buttons = QDialogButtonBox(
@@ -119,6 +130,7 @@ class SettingsDialog(QDialog):
             line.strip() for line in self.excluded.toPlainText().splitlines() if line.strip()
         ]
         settings.language = str(self.language.currentData())
+        settings.read_text = self.read_text.isChecked()
 
 
 class FirstRunDialog(QDialog):

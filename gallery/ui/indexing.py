@@ -126,7 +126,7 @@ class IndexingController(QObject):
 
     @Slot(object)
     def _on_progress(self, event: IndexProgress) -> None:
-        if not self._shown and event.stage == "index" and event.total >= SHOWN_FROM:
+        if not self._shown and event.stage in ("index", "text") and event.total >= SHOWN_FROM:
             self._shown = True
             self.started.emit()
         if self._shown:
