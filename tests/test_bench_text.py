@@ -9,6 +9,7 @@ import pytest
 
 from gallery.bench import text as bench
 from gallery.ml.encoder import ClipModel
+from gallery.ml.ocr import MAX_SIDE
 
 
 @pytest.mark.slow  # reads ~10 photos, one of 12 MP, with the real models: ~20 s on 2 cores
@@ -27,7 +28,8 @@ def test_small_sizes_run_and_return_figures(
 
     speed = result["speed"]
     assert speed["photos"] == 1 and 11.5 <= speed["megapixels"] <= 12.5
-    assert max(speed["read_size"]) == 2000, "read at the pass's reduced size"
+    assert max(speed["read_size"]) == MAX_SIDE, "read at the pass's reduced size"
+    assert max(speed["decoded_size"]) <= 2 * MAX_SIDE, "a reduced decode (JPEG draft mode)"
     assert speed["photos_per_second"] > 0 and speed["bound_photos_per_second"] > 0
     assert speed["models_core_seconds_per_photo"] > speed["decode_core_seconds_per_photo"]
     assert len(result["embedding"]["on"]["runs"]) == len(result["embedding"]["off"]["runs"]) == 2

@@ -44,7 +44,7 @@ from gallery.library.query import parse_query
 from gallery.library.search import Searcher
 from gallery.library.store import ScannedFile, Store
 from gallery.ml.encoder import ClipModel
-from gallery.ml.ocr import DECODE_SIDE, TextLine, TextReader, model_bytes
+from gallery.ml.ocr import DECODE_SIDE, MAX_SIDE, TextLine, TextReader, model_bytes
 from gallery.paths import AppPaths
 
 _CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -211,7 +211,8 @@ def _speed(
     return {
         "photos": len(photos),
         "megapixels": round(width * height / 1e6, 1),
-        "read_size": list(decoded[0].size),
+        "decoded_size": list(decoded[0].size),
+        "read_size": _read_size(decoded[0].size),
         "with_text": done.with_text,
         "photos_per_second": rate,
         "core_seconds_per_photo": cpu / max(done.read, 1),
@@ -221,6 +222,11 @@ def _speed(
         "bound_photos_per_second": bound,
         "efficiency": rate / bound if bound else None,
     }
+
+
+def _read_size(size: tuple[int, int]) -> list[int]:
+    scale = min(1.0, MAX_SIDE / max(size))
+    return [round(size[0] * scale), round(size[1] * scale)]
 
 
 def _quiet(done: int, total: int, failed: int, current: str) -> None:
@@ -471,7 +477,8 @@ def text_lines(result: dict[str, Any]) -> list[str]:
     lines = [
         f"Text recognition: PP-OCR det+cls+rec ({ocr['model_megabytes']} MB) on {ocr['device']}, "
         f"loaded in {ocr['load_seconds']} s",
-        f"Text pass: {speed['photos']} photos of {speed['megapixels']} MP (read at "
+        f"Text pass: {speed['photos']} photos of {speed['megapixels']} MP (decoded at "
+        f"{speed['decoded_size'][0]}x{speed['decoded_size'][1]}, read at "
         f"{speed['read_size'][0]}x{speed['read_size'][1]}): {speed['photos_per_second']:.2f} "
         f"photos/s, {speed['core_seconds_per_photo']:.2f} core-s per photo",
         f"  models alone: {speed['models_seconds_per_photo']:.2f} s, "

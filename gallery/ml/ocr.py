@@ -25,10 +25,14 @@ from gallery.text import say
 
 log = logging.getLogger(__name__)
 
-# The long side a photo is read at. RapidOCR's own limit (`Global.max_side_len`); a 12 MP
-# photo decoded at 1/2 scale (JPEG draft mode) is brought down to it, never read at full size.
-MAX_SIDE = 2000
-# The short side to decode at least: a 3:2 or 4:3 photo then still has MAX_SIDE on its long side.
+# The long side a photo is read at. Measured (docs/benchmarks.md, "Text in photos"): of 960,
+# 1280, 1600 and 2000 px, 1280 read as many of the corpus's known words as 2000 (39 of 43) and
+# more of the words rendered at 16-64 px on 2000 px photos (36 of 64 against 25), at a third of
+# the time; the detector misses small lines at 2000. A 12 MP photo decoded at 1/2 scale (JPEG
+# draft mode) is brought down to it, never read at full size.
+MAX_SIDE = 1280
+# The short side to decode at least: a 3:2 or 4:3 photo then still has MAX_SIDE on its long side
+# (a 4000x3000 JPEG decodes at 1/2 scale, 2000x1500).
 DECODE_SIDE = 1024
 # Lines recognised with less confidence than this are dropped (RapidOCR's default).
 MIN_CONFIDENCE = 0.5
