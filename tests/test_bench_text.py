@@ -24,7 +24,7 @@ def test_small_sizes_run_and_return_figures(
         bench, "KNOWN_TEXT", {"captioned/page.png": bench.KNOWN_TEXT["captioned/page.png"]}
     )
     model = ClipModel.from_path(model_dirs["colour-hf"], device="cpu")
-    result = bench.bench_text(tmp_path, [400], lambda _: None, model, photos=1, queries=5)
+    result = bench.bench_text(tmp_path, [400], lambda _: None, model, photos=1, query_count=5)
 
     speed = result["speed"]
     assert speed["photos"] == 1 and 11.5 <= speed["megapixels"] <= 12.5
@@ -36,6 +36,7 @@ def test_small_sizes_run_and_return_figures(
     (search,) = result["search"]
     assert search["photos"] == 400 and search["lines"] >= 400
     assert set(search["kinds"]) >= {"chinese_1", "chinese_2", "latin_2", "word", "absent"}
+    assert search["search"]["p95_ms"] >= search["text"]["p95_ms"] > 0
     assert search["kinds"]["chinese_2"]["mean_hits"] >= 1, "pairs taken from stored lines"
     assert search["kinds"]["absent"]["mean_hits"] == 0
     recall, precision = result["quality"]["recall"], result["quality"]["precision"]

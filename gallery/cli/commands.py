@@ -407,7 +407,7 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
             announce,
             _bench_model(ctx, args, bench_dir),
             threads=args.threads,
-            queries=args.queries,
+            query_count=args.queries,
         )
         lines = text_lines(result)
     elif args.timeline:  # builds its own libraries with dates spread over years
