@@ -274,3 +274,12 @@ def test_the_text_pass_gives_way_to_photos_waiting_to_be_embedded(
         ).run([folder])
         assert (summary.embedded, summary.text_read, summary.cancelled) == (3, 2, False)
         assert texts.counts(lib.store).pending == 1
+
+
+def test_query_words_fold_case_accents_and_full_width_forms() -> None:
+    assert texts.query_words("Hôtel ZÉPHYR") == ["hotel", "zephyr"]
+    assert texts.query_words("ＫＩＲＩＮ ビール") == ["kirin", "ビール"]  # full-width, kana kept
+    assert texts.query_words("a dog on a beach") == ["dog", "on", "beach"]  # "a" beside others
+    assert texts.query_words("a") == ["a"]
+    assert texts.query_words("北 京") == ["北", "京"]  # one character is a word in Chinese
+    assert texts.query_words("c# -- x") == ["c", "x"]
