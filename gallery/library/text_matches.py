@@ -20,7 +20,7 @@ from gallery.library import texts
 from gallery.library.query import Query, QueryError, parse_query
 from gallery.library.query_vector import QueryVector
 from gallery.library.store import PhotoRow, Store
-from gallery.library.vectors import VectorIndex
+from gallery.library.vectors import FloatArray, VectorIndex
 from gallery.ml.ocr import TextLine
 
 if TYPE_CHECKING:
@@ -65,6 +65,18 @@ def matched(lines: Sequence[TextLine], words: Sequence[str]) -> list[TextLine]:
     return [line for line in lines if any(word in texts.fold(line.text) for word in words)]
 
 
+def _scores(
+    store: Store, model_id: int, vector: FloatArray, ids: Sequence[int]
+) -> dict[int, float]:
+    """The photos' semantic scores from their stored vectors (a photo the model has not
+    embedded has none). From SQLite, not the vector index: its filtered query would copy
+    this set out of hnswlib and push out the copies that keep a filter's queries fast."""
+    scores: dict[int, float] = {}
+    for found, vectors in store.vectors(model_id, ids):
+        scores.update(zip(found, (vectors @ vector).tolist(), strict=True))
+    return scores
+
+
 def text_matches(
     store: Store,
     index: VectorIndex,
@@ -81,7 +93,7 @@ def text_matches(
     matches = texts.find(store, words, pool, allowed, wanted.photo_ids)
     if not matches.ids:
         return TextHits()
-    scores = dict(index.query(wanted.vector, len(matches.ids), frozenset(matches.ids)))
+    scores = _scores(store, index.model_id, wanted.vector, matches.ids)
     rows = store.photo_rows(matches.ids)
     ordered = sorted(
         (file_id for file_id in matches.ids if file_id in rows),
