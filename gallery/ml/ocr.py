@@ -118,9 +118,9 @@ class TextReader:
 
     def read(self, image: Image.Image) -> list[TextLine]:
         """The lines of an upright RGB photo, top to bottom; [] when it shows no text."""
-        engine = self._load()
         if is_flat(image):
             return []
+        engine = self._load()
         width, height = image.size
         scale = MAX_SIDE / max(width, height)
         if scale < 1:
