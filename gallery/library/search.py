@@ -139,9 +139,10 @@ class Searcher:
         kept = [(rows[label], score) for label, score in pairs if label in rows]
         scores = [score for _, score in kept]
         best = best_count(scores, index.background(wanted.vector), searched) if kept else 0
-        by_text = text_matches(store, index, query, wanted, allowed, pool)
+        by_text = text_matches(store, query, wanted, allowed, pool, dict(pairs))
         kept, best = by_text.merged(kept, best)
-        hits = self._ordered(kept, best, sort, best_only, by_text.lines)[:limit]
+        hits = self._ordered(kept, best, sort, best_only)[:limit]
+        hits = by_text.finish(store, index.model_id, wanted.vector, hits)
         shown_best = min(best, len(hits))
         full_pool = len(pairs) == pool < searched
         result = SearchResult(
@@ -197,15 +198,11 @@ class Searcher:
 
     @staticmethod
     def _ordered(
-        kept: list[tuple[PhotoRow, float]],
-        best: int,
-        sort: Sort,
-        best_only: bool,
-        lines: dict[int, str],
+        kept: list[tuple[PhotoRow, float]], best: int, sort: Sort, best_only: bool
     ) -> list[SearchHit]:
         """The best matches, then (unless `best_only`) the rest, each group in `sort` order."""
         groups = [
-            [SearchHit(row, score, True, lines.get(row.id)) for row, score in kept[:best]],
+            [SearchHit(row, score, True) for row, score in kept[:best]],
             [] if best_only else [SearchHit(row, score) for row, score in kept[best:]],
         ]
         key = sort_key(sort)
