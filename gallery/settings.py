@@ -31,6 +31,7 @@ class Settings:
     splitter_state: str | None = None  # the sidebar | grid QSplitter's saveState(), base64
     viewer_geometry: str | None = None  # the viewer window's saveGeometry(), base64
     viewer_info: bool = False  # the viewer's info panel shown
+    read_text: bool = True  # the text pass after indexing (`gallery index --no-text` skips it)
 
     @classmethod
     def load(cls, path: Path) -> Settings:

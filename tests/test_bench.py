@@ -209,7 +209,9 @@ def test_the_indexer_lowers_its_decode_threads_on_the_cpu(
     photos = ensure_photos(tmp_path, 3, size=(400, 300))
     with Library(app_paths().ensure()) as library:
         model = ClipModel.from_path(tiny_folder, device="cpu")
-        summary = indexer.Indexer(library, model, decode_threads=2).run([photos[0].parent])
+        summary = indexer.Indexer(library, model, decode_threads=2, text=False).run(
+            [photos[0].parent]
+        )
     assert summary.embedded == 3 and 1 <= len(calls) <= 2
 
 

@@ -33,6 +33,7 @@ REQUIRED = {
     ("similar",): ("file",),
     ("vectors", "export"): ("OUT.parquet",),
     ("vectors", "import"): ("FILE.parquet",),
+    ("text",): ("PHOTO",),
 }
 
 
@@ -56,7 +57,10 @@ def test_options_and_defaults() -> None:
     parser = build_parser()
     index = parser.parse_args(["index", "a", "b", "--batch-size", "4", "--wait", "1.5"])
     assert (index.paths, index.batch_size, index.wait, index.json) == (["a", "b"], 4, 1.5, False)
-    assert index.func is commands.cmd_index
+    assert index.func is commands.cmd_index and index.no_text is False
+    assert parser.parse_args(["index", "a", "--no-text"]).no_text is True
+    text = parser.parse_args(["text", "IMG_1.jpg", "--json"])
+    assert (text.photo, text.json, text.func) == ("IMG_1.jpg", True, commands.cmd_text)
     search = parser.parse_args(["search", "red car"])
     assert (search.query, search.n, search.model, search.device) == ("red car", None, None, None)
     assert (search.image, search.folder, search.type, search.sort) == ([], [], [], "relevance")

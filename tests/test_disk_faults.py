@@ -97,7 +97,8 @@ def test_disk_full_while_saving_the_index_keeps_the_previous_file(
                 fillers.append(mounts.fill(data))
 
         with Library(paths) as library, pytest.raises(LibraryError) as info:
-            Indexer(library, model, decode_threads=2).run(
+            # no text pass: its first commit would meet the full disk before the save does
+            Indexer(library, model, decode_threads=2, text=False).run(
                 [tmp_path / "second"], fill_after_the_last_batch
             )
 

@@ -18,7 +18,7 @@ from gallery.imaging.fingerprint import hamming_many
 from gallery.library.duplicates import DuplicateGroup, choose_keeper, find_duplicates, near_pairs
 from gallery.library.indexer import Indexer
 from gallery.library.library import Library
-from gallery.library.store import _MIGRATIONS, PhotoRow, Store
+from gallery.library.store import _MIGRATIONS, SCHEMA_VERSION, PhotoRow, Store
 from gallery.ml.encoder import ClipModel
 from gallery.ml.registry import ModelRegistry
 from gallery.paths import AppPaths
@@ -45,7 +45,7 @@ def indexed(paths: AppPaths, tmp_path: Path) -> tuple[Path, list[list[str]], lis
     families, scenes = make_quality_set(folder, SOURCES)
     shutil.copyfile(OTHER, folder / OTHER.name)
     with Library(paths) as library:
-        Indexer(library, _model(paths), thumbnails=False).run([folder])
+        Indexer(library, _model(paths), thumbnails=False, text=False).run([folder])
     return folder, families, scenes
 
 
@@ -188,8 +188,11 @@ def test_folders_threshold_progress_and_cancel(
 
 
 def _as_version_2(db_path: Path) -> None:
-    """Turn a library back into one from before fingerprints: drop the column and the index."""
+    """Turn a library back into one from before fingerprints: drop the column and the index
+    (and migration 4's text tables)."""
     db = sqlite3.connect(db_path)
+    for table in ("text_lines", "text_status", "text_trigrams", "text_pairs"):
+        db.execute(f"DROP TABLE {table}")  # the trigger goes with text_status
     db.execute("DROP INDEX files_fingerprint_pending")
     db.execute("ALTER TABLE files DROP COLUMN fingerprint")
     db.execute("PRAGMA user_version=2")
@@ -209,8 +212,8 @@ def test_the_backfill_fills_an_old_library_without_re_embedding(
         generation = library.store.generation(model_id)
         before = library.store.fingerprints()
     _as_version_2(paths.library_db)
-    assert len(_MIGRATIONS) == 3
-    store = Store(paths.library_db)  # migration 3 on open
+    assert len(_MIGRATIONS) == SCHEMA_VERSION == 4
+    store = Store(paths.library_db)  # migrations 3 and 4 on open
     assert store.fingerprints().ids.size == 0
     assert store.fingerprint_pending_count() == len(before.ids)
     store.close()
@@ -226,7 +229,7 @@ def test_the_backfill_fills_an_old_library_without_re_embedding(
     monkeypatch.setattr(model, "embed_image_tensors", counted)
     stages: list[str] = []
     with Library(paths) as library:
-        summary = Indexer(library, model, thumbnails=False).run(
+        summary = Indexer(library, model, thumbnails=False, text=False).run(
             [folder], lambda p: stages.append(p.stage)
         )
         after = library.store.fingerprints()
@@ -263,5 +266,5 @@ def test_two_processes_can_migrate_one_library_at_once(tmp_path: Path) -> None:
         thread.join()
     assert not errors
     for store in stores:
-        assert int(store.db.execute("PRAGMA user_version").fetchone()[0]) == 3
+        assert int(store.db.execute("PRAGMA user_version").fetchone()[0]) == SCHEMA_VERSION
         store.close()

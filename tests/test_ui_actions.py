@@ -303,6 +303,7 @@ def test_the_context_menu_acts_on_the_selection(part: Part) -> None:
         "Open in Default App",
         "Show in Folder",
         "Copy 4 Paths",
+        "Copy Text",
         "Copy To…",
         "Move To…",
         "Move 4 Photos to Trash…",

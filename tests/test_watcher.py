@@ -160,6 +160,8 @@ def test_a_bulk_copy_of_5000_photos_is_indexed_in_few_runs(
         for number, data in enumerate(_tiny_pngs(500)):
             (target / f"IMG_{number:04d}.png").write_bytes(data)
     until(lambda: len(state.photos()) == 5001, 120, "all 5,000 photos indexed")
+    # a run reports when it ends, after its text pass
+    until(lambda: sum(r.summary.embedded for r in state.runs[before:] if r.summary) == 5000, 120)
     later = state.runs[before:]
     assert 1 <= len(later) <= 3, f"{len(later)} runs for one bulk copy"
     assert sum(r.summary.embedded for r in later if r.summary) == 5000
@@ -190,6 +192,7 @@ def test_a_file_written_slowly_is_indexed_once_complete(
     assert seen_while_writing == [], "nothing was indexed or recorded while it was written"
     assert state.photos()[str(target)] == len(data)
     assert not state.failures()
+    until(lambda: any(r.summary and r.summary.new for r in state.indexed_runs()), what="run end")
     runs = [r for r in state.indexed_runs() if r.summary and r.summary.new]
     assert len(runs) == 1 and runs[0].summary and runs[0].summary.embedded == 1
 

@@ -87,7 +87,7 @@ def commit_rate(settings: ModelSettings, dim: int, work: Path, count: int) -> di
     paths = bench_paths(work / "commit-home")
     ready = _ReadyVectors(dim, paths.thumbnails)
     with Library(paths) as library:
-        summary = Indexer(library, settings.make(), embedder=ready).run([folder])
+        summary = Indexer(library, settings.make(), embedder=ready, text=False).run([folder])
     write = summary.stage_seconds["write"]
     return {
         "vectors": summary.embedded,
@@ -124,7 +124,7 @@ def _cluster_run(folder: Path, settings: ModelSettings, home: Path, address: str
         batch_size=settings.batch_size,
     )
     with Library(paths) as library:
-        summary = Indexer(library, model, embedder=embedder).run([folder])
+        summary = Indexer(library, model, embedder=embedder, text=False).run([folder])
     working = summary.seconds - embedder.start_seconds
     embedded = max(summary.embedded, 1)
     return {

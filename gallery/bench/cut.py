@@ -379,7 +379,7 @@ def _random_vit(folder: Path, model: ClipModel, announce: Callable[[str], None])
     photos, real = _vit_photos(folder)
     announce(f"indexing {VIT_PHOTOS} photos ({real} real) with {model.name}")
     with Library(library_paths(folder).ensure()) as library:
-        summary = Indexer(library, model, thumbnails=False).run([photos])
+        summary = Indexer(library, model, thumbnails=False, text=False).run([photos])
         searcher = Searcher(library, model)
         index = searcher.open_index()
         rows = []

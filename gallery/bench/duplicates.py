@@ -234,7 +234,7 @@ def _quality(folder: Path, model: ClipModel, announce: Callable[[str], None]) ->
     shutil.rmtree(data, ignore_errors=True)
     paths = AppPaths(data / "data", data / "cache", data / "config", data / "log").ensure()
     with Library(paths) as library:
-        Indexer(library, model, thumbnails=False).run([photos])
+        Indexer(library, model, thumbnails=False, text=False).run([photos])
         result: dict[str, Any] = {
             "model": model.name,
             "photos": sum(map(len, families)) + 2 * len(scenes),

@@ -67,6 +67,7 @@ class ModelSettings:
     threads: int | None = None
     batch_size: int | None = None
     cache_dir: Path | None = None
+    text: bool = False  # the text pass after the embedding pass (the text bench turns it on)
 
     def make(self, *, threads: int | None = None) -> ClipModel:
         return ClipModel(
@@ -155,7 +156,9 @@ def run_pipeline(
 
     before = rss_mb()
     with Library(paths) as library:
-        summary = Indexer(library, model, decode_threads=settings.threads).run([folder], progress)
+        summary = Indexer(library, model, decode_threads=settings.threads, text=settings.text).run(
+            [folder], progress
+        )
     stages = summary.stage_seconds
     total = sum(stages.values()) or 1.0
     rate = summary.embedded / summary.seconds if summary.seconds else 0.0

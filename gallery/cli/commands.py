@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from gallery.library.query import Query
     from gallery.library.search import SearchHit, SearchResult
     from gallery.library.store import Store
+    from gallery.ml.encoder import ClipModel
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
             excluded=ctx.settings.excluded_patterns,
             lock_wait=args.wait,
             embedder=embedder,
+            text=ctx.settings.read_text and not args.no_text,
         )
         printer = progress.index_printer()
         # Ray prints its cluster's messages (a worker that died) to stdout: they are notes for
@@ -77,6 +79,11 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
             f"{summary.skipped} skipped in {formatting.duration(summary.seconds)} on "
             f"{summary.device} (batch {summary.batch_size})"
         )
+        if summary.text_read or summary.text_failed:
+            print(
+                f"Text: {summary.text_read} photos read, {summary.text_found} with text, "
+                f"{summary.text_failed} failed"
+            )
         if summary.failed:
             print("See the failed files with: gallery status")
     return 130 if summary.cancelled else 0
@@ -126,11 +133,13 @@ _SCORE_WIDTH = 7
 
 
 def _hit_line(hit: SearchHit) -> str:
-    """score  date  path; the score blank when browsing, a date from the file's mtime marked *."""
+    """score  date  path; the score blank when browsing, a date from the file's mtime marked *,
+    a photo found by its text followed by the line that matched."""
     score = " " * _SCORE_WIDTH if hit.score is None else f"{hit.score:{_SCORE_WIDTH}.4f}"
     date = hit.row.taken_text()[:16].replace("T", " ")
     mark = "*" if hit.row.date_source == "mtime" else " "
-    return f"{score}  {date}{mark} {hit.path}"
+    text = "" if hit.text is None else f"  (text: {hit.text})"
+    return f"{score}  {date}{mark} {hit.path}{text}"
 
 
 def _print_result(result: SearchResult, as_json: bool) -> None:
@@ -174,7 +183,48 @@ def cmd_similar(ctx: Context, args: argparse.Namespace) -> int:
     return _find(ctx, args, Query((image_term(args.file),), ""))
 
 
+def cmd_text(ctx: Context, args: argparse.Namespace) -> int:
+    """The lines read in one photo of the library (boxes and confidence with --json)."""
+    from gallery.library import texts
+    from gallery.library.store import Store
+
+    path = str(Path(args.photo).expanduser().resolve())
+    store = Store(ctx.paths.library_db)
+    try:
+        file_id = store.file_id(path)
+        if file_id is None:
+            raise UserError(
+                f"{path} is not in the library.",
+                "Index its folder first: gallery index FOLDER",
+            )
+        status = texts.status_of(store, file_id)
+        lines = texts.lines_of(store, file_id)
+    finally:
+        store.close()
+    state = "pending" if status is None else "failed" if status[1] else "read"
+    error = None if status is None else status[1]
+    if args.json:
+        print_json(
+            {
+                "path": path,
+                "status": state,
+                "error": error,
+                "lines": [line.as_dict() for line in lines],
+            }
+        )
+    elif state == "pending":
+        print("Not read yet: the text pass reads it when the next index run gets to it.")
+    elif error:
+        print(f"Could not be read: {error}")
+    elif not lines:
+        print("No text found.")
+    else:
+        print("\n".join(line.text for line in lines))
+    return 0
+
+
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from gallery.library import texts
     from gallery.library.model_indexes import index_status
     from gallery.library.store import Store
 
@@ -194,16 +244,27 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         roots = store.roots()
         files = store.counts(None).files
         failures = [{"path": p, "reason": r} for p, r in store.failures()]
+        text = texts.counts(store)
     finally:
         store.close()
+    text_counts = {"done": text.done, "pending": text.pending, "failed": text.failed}
     if args.json:
-        print_json({"roots": roots, "files": files, "models": models, "failed_files": failures})
+        print_json(
+            {
+                "roots": roots,
+                "files": files,
+                "models": models,
+                "failed_files": failures,
+                "text": text_counts,
+            }
+        )
         return 0
     print(f"{files} files in {len(roots)} folder(s)")
     for name, row in models.items():
         print(
             f"  {name}: {row['indexed']} indexed, {row['failed']} failed, {row['pending']} pending"
         )
+    print(f"  text: {text.done} read, {text.failed} failed, {text.pending} pending")
     for item in failures:
         print(f"  failed: {item['path']}: {item['reason']}")
     return 0
@@ -324,6 +385,17 @@ def _bench_speed(
     return result, report.index_lines(result)
 
 
+def _bench_model(ctx: Context, args: argparse.Namespace, bench_dir: Path) -> ClipModel:
+    """--model, else the random-weight benchmark model of --arch (built once)."""
+    from gallery.bench.vit import ensure_bench_model
+    from gallery.ml.encoder import ClipModel
+
+    if args.model:
+        return ctx.model(args)
+    folder = ensure_bench_model(args.arch, bench_dir / "models")
+    return ClipModel.from_path(folder, device=args.device or "auto", threads=args.threads)
+
+
 def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
     from gallery.bench import report
 
@@ -347,6 +419,18 @@ def cmd_bench(ctx: Context, args: argparse.Namespace) -> int:
 
         result = bench_duplicates(bench_dir / "duplicates", args.sizes, announce)
         lines = duplicate_lines(result)
+    elif args.text:  # its own photos with known text and libraries of text rows
+        from gallery.bench.text import bench_text, text_lines
+
+        result = bench_text(
+            bench_dir,
+            args.sizes,
+            announce,
+            _bench_model(ctx, args, bench_dir),
+            threads=args.threads,
+            query_count=args.queries,
+        )
+        lines = text_lines(result)
     elif args.timeline:  # builds its own libraries with dates spread over years
         from gallery.bench.timeline import bench_timeline, timeline_lines
 

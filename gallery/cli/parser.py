@@ -167,6 +167,11 @@ COMMANDS: tuple[Command, ...] = (
             _DEVICE,
             Arg("--batch-size", type=_positive),
             Arg("--threads", type=_positive, help="decode threads (default: all cores)"),
+            Arg(
+                "--no-text",
+                switch=True,
+                help="skip the text pass (reading the text in photos, after the embedding pass)",
+            ),
             _wait("another indexer"),
             Arg(
                 "--cluster",
@@ -279,6 +284,14 @@ COMMANDS: tuple[Command, ...] = (
         ),
     ),
     Command(
+        "text",
+        "print the text read in a photo of the library",
+        commands.cmd_text,
+        (Arg("photo", metavar="PHOTO"), _JSON),
+        description="The lines the text pass recognised in PHOTO, top to bottom; with --json "
+        "each line's box (corners as fractions of the width and height) and confidence.",
+    ),
+    Command(
         "status",
         "indexed, failed and pending counts per model",
         commands.cmd_status,
@@ -320,7 +333,7 @@ COMMANDS: tuple[Command, ...] = (
         "per image)), the efficiency against it, a naive baseline and the model's img/s by "
         "batch size. --search instead times text queries against 10k/100k/1M stored vectors; "
         "--cut measures the precision and recall of the best-match cut where the truth is known; "
-        "--models times each model family's towers on the CPU. "
+        "--models times each model family's towers on the CPU; --text measures the text pass. "
         "Your library is never touched; photos, models and search libraries are cached in "
         "the bench folder.",
         args=(
@@ -395,6 +408,14 @@ COMMANDS: tuple[Command, ...] = (
                 switch=True,
                 exclusive="kind",
                 help="time opening a library of --sizes photos to a painted timeline instead",
+            ),
+            Arg(
+                "--text",
+                switch=True,
+                exclusive="kind",
+                help="measure the text pass (photos/s, core-seconds per 12 MP photo, its effect on "
+                "embedding), text search over --sizes photos of text, and its word recall and "
+                "precision on photos with known text instead",
             ),
             Arg(
                 "--queries",

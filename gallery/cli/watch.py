@@ -136,6 +136,7 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
             progress=printer,
             on_watching=on_watching,
             excluded=ctx.settings.excluded_patterns,
+            text=ctx.settings.read_text,
         )
     if args.json:
         _json_line({"event": "stopped", "runs": runs})

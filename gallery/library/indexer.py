@@ -28,13 +28,14 @@ import numpy.typing as npt
 
 from gallery.errors import Cancelled, LibraryError, UserError
 from gallery.imaging import THUMBNAIL_SIZE, save_thumbnail, thumbnail_file
-from gallery.library import faults, fingerprints
+from gallery.library import faults, fingerprints, text_pass
 from gallery.library.decoding import DecodedPhoto, decode_photo
 from gallery.library.library import Library
 from gallery.library.scanner import scan
 from gallery.library.store import FileRow
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
+from gallery.ml.ocr import TextReader
 from gallery.text import say
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def yield_to_inference() -> None:
 
 @dataclass(frozen=True)
 class IndexProgress:
-    stage: str  # "scan", "index" or "fingerprints" (the backfill after the embedding pass)
+    stage: str  # "scan", "index", "fingerprints" (the backfill after the embedding pass), "text"
     done: int
     total: int
     failed: int
@@ -80,6 +81,9 @@ class IndexSummary:
     skipped: int = 0
     embedded: int = 0
     fingerprinted: int = 0  # photos indexed before fingerprints existed that got one
+    text_read: int = 0  # photos the text pass read (with or without text)
+    text_found: int = 0  # of them, photos with text
+    text_failed: int = 0
     seconds: float = 0.0
     cancelled: bool = False
     stage_seconds: dict[str, float] = field(default_factory=dict)
@@ -296,11 +300,20 @@ class Indexer:
         thumbnails: bool = True,
         lock_wait: float = 0.0,
         embedder: Embedder | None = None,
+        text: bool = True,
+        text_reader: TextReader | None = None,
+        photos_waiting: Callable[[], bool] | None = None,
     ) -> None:
         """`lock_wait`: seconds to wait for another indexer of the library before LibraryBusy;
-        `embedder`: where photos are decoded and encoded (default: here)."""
+        `embedder`: where photos are decoded and encoded (default: here); `text`: run the text
+        pass after the embedding pass (with `text_reader`, or one on the model's device, loaded
+        when a photo needs it); `photos_waiting()`: new photos wait for a run (the app's queue,
+        the watcher's), so the text pass ends early for them."""
         self.library = library
         self.model = model
+        self.text = text
+        self._text_reader = text_reader
+        self.photos_waiting = photos_waiting
         self.decode_threads = decode_threads or max(1, os.cpu_count() or 1)
         self.excluded = tuple(excluded)
         self.lock_wait = lock_wait
@@ -368,6 +381,8 @@ class Indexer:
                 summary.skipped = summary.scanned - len(pending)
                 self._index_files(run, pending)
                 self._backfill_fingerprints(run)
+                if self.text:
+                    self._read_text(run)
             except Cancelled:
                 summary.cancelled = True
                 log.info("Indexing cancelled; committed batches are kept")
@@ -498,6 +513,40 @@ class Indexer:
             run.summary.fingerprinted = done
 
         fingerprints.backfill(self.library, self.decode_threads, between_batches, progress)
+
+    def text_reader(self) -> TextReader:
+        if self._text_reader is None:
+            self._text_reader = TextReader(self.model.device, self.model.threads)
+        return self._text_reader
+
+    def _read_text(self, run: _Run) -> None:
+        """The text pass, after the embedding pass and the fingerprints (search is ready)."""
+        started = time.perf_counter()
+        paused_before = run.paused_seconds
+
+        def between_photos() -> None:
+            run.hold_while_paused()
+            run.check_cancel()
+
+        def progress(done: int, total: int, failed: int, current: str) -> None:
+            elapsed = time.perf_counter() - started - (run.paused_seconds - paused_before)
+            rate = done / elapsed if elapsed > 0 else 0.0
+            eta = (total - done) / rate if rate else None
+            run.emit(IndexProgress("text", done, total, failed, rate, eta, current))
+            run.summary.text_read, run.summary.text_failed = done - failed, failed
+
+        report = self.model.loaded_report  # the text reader runs on the model's device
+        on_gpu = report is not None and report.on_gpu
+        result = text_pass.read_pending(
+            self.library,
+            self.text_reader(),
+            self.decode_threads,
+            between_photos,
+            progress,
+            initializer=None if on_gpu else yield_to_inference,
+            give_way=self.photos_waiting,
+        )
+        run.summary.text_found = result.with_text
 
     def _commit(self, run: _Run, batch: EmbeddedBatch) -> None:
         """One transaction for the batch's metadata, vectors and failures, then hnswlib."""

@@ -22,6 +22,7 @@ from gallery.library.library import Library
 from gallery.library.query import Query, image_term, parse_query
 from gallery.library.query_vector import QueryVectors
 from gallery.library.store import PhotoRow, Store, sort_key
+from gallery.library.text_matches import text_matches
 from gallery.library.vectors import VectorIndex
 from gallery.ml.encoder import ClipModel
 
@@ -39,6 +40,7 @@ class SearchHit:
     row: PhotoRow
     score: float | None  # None when browsing without a query
     best: bool = False
+    text: str | None = None  # the line of the photo's text that matched the query
 
     @property
     def path(self) -> str:
@@ -50,13 +52,16 @@ class SearchHit:
 
     def as_dict(self) -> dict[str, object]:
         """The CLI's JSON object for one photo (the issue's contract)."""
-        return {
+        data: dict[str, object] = {
             "path": self.path,
             "score": round(self.score or 0.0, 6),
             "best": self.best,
             "taken_at": self.row.taken_text(),
             "date_source": self.row.date_source,
         }
+        if self.text is not None:
+            data["text"] = self.text
+        return data
 
 
 @dataclass(frozen=True)
@@ -129,29 +134,34 @@ class Searcher:
         pairs = [(label, score) for label, score in found if label not in wanted.photo_ids]
         pairs = pairs[:pool]
         searched = len(index) if allowed is None else len(allowed)
-        rows = self.library.store.photo_rows([label for label, _ in pairs])
+        store = self.library.store
+        rows = store.photo_rows([label for label, _ in pairs])
         kept = [(rows[label], score) for label, score in pairs if label in rows]
         scores = [score for _, score in kept]
         best = best_count(scores, index.background(wanted.vector), searched) if kept else 0
+        by_text = text_matches(store, query, wanted, allowed, pool, dict(pairs))
+        kept, best = by_text.merged(kept, best)
         hits = self._ordered(kept, best, sort, best_only)[:limit]
+        hits = by_text.finish(store, index.model_id, wanted.vector, hits)
         shown_best = min(best, len(hits))
         full_pool = len(pairs) == pool < searched
         result = SearchResult(
             hits=hits,
             best_count=shown_best,
-            more_best=shown_best < best or (full_pool and best == len(kept)),
+            more_best=shown_best < best or (full_pool and best == len(kept)) or by_text.more,
             ranked=True,
             searched=searched,
         )
         log.info(
             "Search: %d terms, filters %s, %d photos searched, pool %d, %d candidates, "
-            "%d best, sort %s, %.1f ms",
+            "%d best (%d by text), sort %s, %.1f ms",
             len(query.terms),
             filters,
             searched,
             pool,
             len(kept),
             best,
+            len(by_text.ids),
             sort,
             (time.perf_counter() - started) * 1000,
         )

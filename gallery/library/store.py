@@ -115,6 +115,33 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX files_fingerprint_pending ON files(id)
         WHERE fingerprint IS NULL AND error IS NULL AND width IS NOT NULL;
     """,
+    # 4: text in photos (gallery.library.texts): what the text pass did with each photo (its
+    # lines, none, or why it failed), the lines with boxes, and two FTS5 indexes of each
+    # photo's folded text: trigrams find any substring of 3+ characters, character pairs (and
+    # each run's last character) the 1-2 character words trigrams cannot (2-character Chinese
+    # words are common). The FTS rows go with their status row, which goes with the file.
+    """
+    CREATE TABLE text_status (
+        file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+        lines INTEGER NOT NULL,
+        error TEXT,
+        read_at REAL NOT NULL
+    );
+    CREATE TABLE text_lines (
+        file_id INTEGER NOT NULL REFERENCES text_status(file_id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        box TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        PRIMARY KEY (file_id, line)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE text_trigrams USING fts5(body, tokenize='trigram');
+    CREATE VIRTUAL TABLE text_pairs USING fts5(body, tokenize='unicode61');
+    CREATE TRIGGER text_status_gone AFTER DELETE ON text_status BEGIN
+        DELETE FROM text_trigrams WHERE rowid = old.file_id;
+        DELETE FROM text_pairs WHERE rowid = old.file_id;
+    END;
+    """,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -305,9 +332,8 @@ class Store:
             log.info("Library schema migrated to version %d", number + 1)
 
     def _apply(self, number: int) -> None:
-        for statement in _MIGRATIONS[number].split(";"):
-            if statement.strip():
-                self.db.execute(statement)
+        for statement in _statements(_MIGRATIONS[number]):
+            self.db.execute(statement)
         self.db.execute(f"PRAGMA user_version={number + 1}")
 
     def transaction(self) -> sqlite3.Connection:
@@ -697,6 +723,17 @@ class Store:
                 "SELECT path, error FROM files WHERE error IS NOT NULL ORDER BY path"
             )
         ]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration, a trigger's body (its own semicolons) kept whole."""
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""
 
 
 def _enter_wal(db: sqlite3.Connection, patience: float = 30.0) -> None:

@@ -580,6 +580,11 @@ class _Dirty:
             self._roots.update(dict.fromkeys(roots))
             self._cond.notify_all()
 
+    def waiting(self) -> bool:
+        """Roots wait for a run (the text pass gives way to them)."""
+        with self._cond:
+            return bool(self._roots)
+
     def take(self, timeout: float) -> list[Path]:
         with self._cond:
             if not self._roots:
@@ -601,6 +606,7 @@ def watch(
     timing: Timing | None = None,
     polling: bool = False,
     lock_wait: float = 60.0,
+    text: bool = True,
 ) -> int:
     """Index `roots` once, then each root again as it changes, until `stop` is set; returns
     the number of runs.
@@ -608,7 +614,8 @@ def watch(
     `stop` is also the Indexer's cancel: a run stops after the batch in flight (committed
     batches stay) and this returns. Another indexer of the library (the app) is waited for
     (`lock_wait` at a time, then tried again); between runs the writer lock is free.
-    `on_watching(how)` is called once the watches are set and the first run is over.
+    `on_watching(how)` is called once the watches are set and the first run is over;
+    `text`: each run reads the text in photos after embedding them (giving way to new ones).
     """
     resolved = [Path(r).expanduser().resolve() for r in roots]
     dirty = _Dirty()
@@ -622,7 +629,14 @@ def watch(
         while not stop.is_set():
             batch = dirty.take(0.25)
             if batch:
-                indexer = Indexer(library, model, excluded=excluded, lock_wait=lock_wait)
+                indexer = Indexer(
+                    library,
+                    model,
+                    excluded=excluded,
+                    lock_wait=lock_wait,
+                    text=text,
+                    photos_waiting=dirty.waiting,
+                )
                 for run in index_each(indexer, batch, progress, stop):
                     count += 1
                     if isinstance(run.error, LibraryBusy):

@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,8 +68,8 @@ def about_text() -> str:
 
 
 class SettingsDialog(QDialog):
-    """Model, device, batch size override, excluded folder patterns, the Ray cluster to index
-    on (with its path map) and the language."""
+    """Model, device, batch size override, excluded folder patterns, the text pass, the Ray
+    cluster to index on (with its path map) and the language."""
 
     def __init__(
         self, settings: Settings, models: list[str], parent: QWidget | None = None
@@ -103,11 +104,20 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.language_note = QLabel(self.tr("A new language applies when the app starts again."))
         self.language_note.setWordWrap(True)
+        self.read_text = QCheckBox(self.tr("Read the text in photos, so they can be found by it"))
+        self.read_text.setChecked(settings.read_text)
+        self.read_text.setToolTip(
+            self.tr(
+                "After indexing, recognise the words written in photos (signs, receipts, "
+                "slides, notes) on this computer."
+            )
+        )
         form = QFormLayout()
         form.addRow(self.tr("Model:"), self.model)
         form.addRow(self.tr("Device:"), self.device)
         form.addRow(self.tr("Batch size:"), self.batch)
         form.addRow(self.tr("Excluded folders:"), self.excluded)
+        form.addRow(self.tr("Text in photos:"), self.read_text)
         form.addRow(self.tr("Ray cluster:"), self.cluster)
         form.addRow(self.tr("Cluster path map:"), self.path_map)
         form.addRow(self.tr("Language:"), self.language)
@@ -133,6 +143,7 @@ class SettingsDialog(QDialog):
             line.strip() for line in self.path_map.toPlainText().splitlines() if line.strip()
         ]
         settings.language = str(self.language.currentData())
+        settings.read_text = self.read_text.isChecked()
 
 
 class FirstRunDialog(QDialog):

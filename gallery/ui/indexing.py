@@ -91,15 +91,33 @@ class IndexingController(QObject):
         excluded = list(self.settings.excluded_patterns)
         paused = self._paused
 
+        text = self.settings.read_text
+
         def work(job: Job) -> IndexSummary | list[RootRun]:
             if not quiet:
                 indexer = Indexer(
-                    self.library, model, excluded=excluded, embedder=self._cluster(model)
+                    self.library,
+                    model,
+                    excluded=excluded,
+                    embedder=self._cluster(model),
+                    text=text,
+                    photos_waiting=waiting,
                 )
                 catch_up_with_other_writers(indexer, job.cancel)
                 return indexer.run(roots, job.progress.emit, job.cancel, paused=paused)
-            indexer = Indexer(self.library, model, excluded=excluded, lock_wait=QUIET_LOCK_WAIT)
+            indexer = Indexer(
+                self.library,
+                model,
+                excluded=excluded,
+                lock_wait=QUIET_LOCK_WAIT,
+                text=text,
+                photos_waiting=waiting,
+            )
             return index_each(indexer, roots, job.progress.emit, job.cancel, paused)
+
+        def waiting() -> bool:
+            """Folders queued behind this run (read from the worker: a list's truth is atomic)."""
+            return bool(self._queued)
 
         job = Job(work, say("Indexing"))
         job.progress.connect(self._on_progress)
@@ -128,7 +146,7 @@ class IndexingController(QObject):
 
     @Slot(object)
     def _on_progress(self, event: IndexProgress) -> None:
-        if not self._shown and event.stage == "index" and event.total >= SHOWN_FROM:
+        if not self._shown and event.stage in ("index", "text") and event.total >= SHOWN_FROM:
             self._shown = True
             self.started.emit()
         if self._shown:

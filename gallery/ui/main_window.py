@@ -426,7 +426,14 @@ class MainWindow(QMainWindow):
     def open_viewer(self, photo: int) -> PhotoViewer:
         """The viewer over the grid's photos, at photo number `photo`; opening a result makes
         its query a recent search."""
-        viewer = PhotoViewer(self.photo_model.items, photo, self, settings=self.settings)
+        viewer = PhotoViewer(
+            self.photo_model.items,
+            photo,
+            self,
+            settings=self.settings,
+            library=self.library,
+            query=self.search.text(),
+        )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.finished.connect(self._save_settings)
         viewer.show()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from gallery import APP_NAME
 from gallery.errors import Cancelled, GalleryError
+from gallery.library import texts
 from gallery.library.photo_files import (
     FileActionResult,
     copy_photos,
@@ -165,6 +166,18 @@ class PhotoActions(WindowPart):
         """The photos' paths on the clipboard, one a line."""
         QGuiApplication.clipboard().setText("\n".join(item.row.path for item in items))
         self.message.emit(self.tr("Copied %Ln paths.", "", len(items)))
+
+    def copy_text(self, items: list[PhotoItem]) -> None:
+        """The text read in the photos on the clipboard, a line each (a blank line between
+        photos); the status bar says when there was none."""
+        store = self.app.library.store
+        found = [texts.lines_of(store, item.row.id) for item in items]
+        blocks = ["\n".join(line.text for line in lines) for lines in found if lines]
+        if not blocks:
+            self.message.emit(self.tr("No text was found in %Ln photos.", "", len(items)))
+            return
+        QGuiApplication.clipboard().setText("\n\n".join(blocks))
+        self.message.emit(self.tr("Copied the text of %Ln photos.", "", len(blocks)))
 
     # files --------------------------------------------------------------------------------
     def choose_copy_to(self, items: list[PhotoItem]) -> FileActionResult | None:

@@ -51,6 +51,7 @@ def fill_photo_menu(menu: QMenu, grid: PhotoGrid, clicked: int, selected: list[P
             else translate("PhotoGrid", "Copy %Ln Paths", "", count),
             lambda: actions.copy_paths(targets),
         )
+        menu.addAction(translate("PhotoGrid", "Copy Text"), lambda: actions.copy_text(targets))
         menu.addSeparator()
         menu.addAction(translate("PhotoGrid", "Copy To…"), lambda: actions.choose_copy_to(targets))
         menu.addAction(translate("PhotoGrid", "Move To…"), lambda: actions.choose_move_to(targets))

@@ -70,6 +70,7 @@ class PhotoItem:
     row: PhotoRow
     score: float | None = None
     best: bool = False  # one of the query's best matches
+    text: str | None = None  # the line of the photo's text that made it one
 
     @property
     def key(self) -> str:
@@ -86,6 +87,8 @@ def tooltip(item: PhotoItem) -> str:
         else:
             text = translate("PhotoListModel", "Score {score}")
         lines.append(text.format(score=score))
+    if item.text is not None:
+        lines.append(translate("PhotoListModel", "Text: {line}").format(line=item.text))
     if item.row.taken_at is not None:
         taken = i18n.date_time(item.row.taken_at)
         lines.append(translate("PhotoListModel", "Taken {date}").format(date=taken))

@@ -120,7 +120,7 @@ class SearchWorker(QObject):
             result = self.searcher.find(query, filters, sort, RESULTS)
         return Answer(
             request,
-            [PhotoItem(hit.row, hit.score, hit.best) for hit in result.hits],
+            [PhotoItem(hit.row, hit.score, hit.best, hit.text) for hit in result.hits],
             ask.text if result.ranked else "",
             ranked=result.ranked,
             best_count=result.best_count,

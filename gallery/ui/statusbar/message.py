@@ -40,6 +40,15 @@ class StatusMessage(QLabel):
             return self.tr("Checking photos for duplicates: {done} of {total}").format(
                 done=number(done), total=number(total)
             )
+        if progress.stage == "text":
+            parts = [
+                self.tr("Reading text in photos: {done} of {total}").format(
+                    done=number(done), total=number(total)
+                )
+            ]
+            if progress.eta_seconds is not None:
+                parts.append(translated(formatting.eta(progress.eta_seconds)))
+            return self.tr(", ").join(parts)
         parts = [
             self.tr("Indexing {done} of {total} — {rate} photos/s").format(
                 done=number(done), total=number(total), rate=f"{progress.rate:.1f}"

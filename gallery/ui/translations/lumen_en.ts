@@ -175,6 +175,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>No text was found in %Ln photos.</source>
+        <translation>
+            <numerusform>No text was found in %Ln photo.</numerusform>
+            <numerusform>No text was found in %Ln photos.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the text of %Ln photos.</source>
+        <translation>
+            <numerusform>Copied the text of %Ln photo.</numerusform>
+            <numerusform>Copied the text of %Ln photos.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Copy %Ln Photos To</source>
         <translation>
             <numerusform>Copy %Ln Photo To</numerusform>

@@ -1274,6 +1274,22 @@
         <source>importing vectors into this library</source>
         <translation>正在向此图库导入向量</translation>
     </message>
+    <message>
+        <source>The text recognition package could not be loaded: {error}.</source>
+        <translation>无法加载文字识别组件：{error}。</translation>
+    </message>
+    <message>
+        <source>Reinstall Lumen Gallery (pip install --force-reinstall lumen-gallery).</source>
+        <translation>请重新安装 Lumen Gallery（pip install --force-reinstall lumen-gallery）。</translation>
+    </message>
+    <message>
+        <source>The text recognition models are missing from {folder}: {names}.</source>
+        <translation>{folder} 中缺少文字识别模型：{names}。</translation>
+    </message>
+    <message>
+        <source>Reinstall the rapidocr package (pip install --force-reinstall rapidocr).</source>
+        <translation>请重新安装 rapidocr 软件包（pip install --force-reinstall rapidocr）。</translation>
+    </message>
 </context>
 <context>
     <name>About</name>
@@ -1818,6 +1834,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         <translation>搜索得分</translation>
     </message>
     <message>
+        <source>Found by its text</source>
+        <translation>通过照片中的文字找到</translation>
+    </message>
+    <message>
         <source>from the camera (EXIF)</source>
         <translation>来自相机（EXIF）</translation>
     </message>
@@ -2246,6 +2266,18 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         </translation>
     </message>
     <message numerus="yes">
+        <source>No text was found in %Ln photos.</source>
+        <translation>
+            <numerusform>在 %Ln 张照片中没有找到文字。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the text of %Ln photos.</source>
+        <translation>
+            <numerusform>已复制 %Ln 张照片中的文字。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Copy %Ln Photos To</source>
         <translation>
             <numerusform>将 %Ln 张照片复制到</numerusform>
@@ -2447,6 +2479,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         <translation>复制 %Ln 个路径</translation>
     </message>
     <message>
+        <source>Copy Text</source>
+        <translation>复制文字</translation>
+    </message>
+    <message>
         <source>Copy To…</source>
         <translation>复制到…</translation>
     </message>
@@ -2482,6 +2518,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         <translation>相似度 {score}</translation>
     </message>
     <message>
+        <source>Text: {line}</source>
+        <translation>文字：{line}</translation>
+    </message>
+    <message>
         <source>Taken {date}</source>
         <translation>拍摄于 {date}</translation>
     </message>
@@ -2511,6 +2551,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
     <message>
         <source>Cannot show this photo: {reason}</source>
         <translation>无法显示这张照片：{reason}</translation>
+    </message>
+    <message>
+        <source>Text in the photo</source>
+        <translation>照片中的文字</translation>
     </message>
     <message>
         <source>Previous</source>
@@ -2555,6 +2599,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
     <message>
         <source>Info</source>
         <translation>信息</translation>
+    </message>
+    <message>
+        <source>Copy Text</source>
+        <translation>复制文字</translation>
     </message>
 </context>
 <context>
@@ -2686,6 +2734,14 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
         <translation>新的语言将在重新启动应用后生效。</translation>
     </message>
     <message>
+        <source>Read the text in photos, so they can be found by it</source>
+        <translation>识别照片中的文字，以便按文字搜索照片</translation>
+    </message>
+    <message>
+        <source>After indexing, recognise the words written in photos (signs, receipts, slides, notes) on this computer.</source>
+        <translation>建立索引后，在这台电脑上识别照片中写着的文字（招牌、收据、幻灯片、笔记）。</translation>
+    </message>
+    <message>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
@@ -2708,6 +2764,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
     <message>
         <source>Cluster path map:</source>
         <translation>集群路径映射：</translation>
+    </message>
+    <message>
+        <source>Text in photos:</source>
+        <translation>照片中的文字：</translation>
     </message>
     <message>
         <source>Language:</source>
@@ -2775,6 +2835,10 @@ This folder cannot be reached: is its drive connected? Its {count} stay in the l
     <message>
         <source>Paused — {progress}</source>
         <translation>已暂停 — {progress}</translation>
+    </message>
+    <message>
+        <source>Reading text in photos: {done} of {total}</source>
+        <translation>正在识别照片中的文字：第 {done} 张，共 {total} 张</translation>
     </message>
     <message numerus="yes">
         <source>%Ln photos</source>

@@ -11,13 +11,18 @@ pixel, also on a high-DPI screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QColor,
     QImage,
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
+    QPen,
+    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -27,6 +32,9 @@ MAX_SCALE = 16.0  # 1,600 %: single pixels are big squares well before this
 WHEEL_STEP = 1.25  # one notch of the wheel (120 eighths of a degree)
 KEY_STEP = 1.25
 BACKGROUND = Qt.GlobalColor.black
+OUTLINE = QColor(255, 200, 0)  # a matched line of text: amber, seen on dark and light photos
+
+Outline = Sequence[tuple[float, float]]  # corners as fractions of the photo's width and height
 
 
 class PhotoCanvas(QWidget):
@@ -52,6 +60,7 @@ class PhotoCanvas(QWidget):
         self._scale = 1.0
         self._centre = QPointF()  # the photo point shown at the widget's centre
         self._drag_from: QPointF | None = None
+        self._outlines: list[Outline] = []
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -67,6 +76,15 @@ class PhotoCanvas(QWidget):
             self._fitted = True
             self._centre = QPointF(original.width() / 2, original.height() / 2)
         self._update_scale(self._scale if not self._fitted else self.fit_scale())
+
+    def set_outlines(self, outlines: Sequence[Outline]) -> None:
+        """Frame these parts of the photo (the lines of its text that matched the search)."""
+        self._outlines = list(outlines)
+        self.update()
+
+    @property
+    def outlines(self) -> list[Outline]:
+        return list(self._outlines)
 
     def set_message(self, text: str) -> None:
         """Text instead of a photo (loading, or why it cannot be shown)."""
@@ -212,6 +230,19 @@ class PhotoCanvas(QWidget):
         smooth = self._scale < 2.0  # enlarged pixels stay crisp squares when zoomed far in
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
         painter.drawImage(visible, self._image, source)
+        if self._outlines:
+            self._paint_outlines(painter, target)
+
+    def _paint_outlines(self, painter: QPainter, target: QRectF) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(OUTLINE, 2.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for corners in self._outlines:
+            points = [
+                QPointF(target.left() + x * target.width(), target.top() + y * target.height())
+                for x, y in corners
+            ]
+            painter.drawPolygon(QPolygonF(points))
 
     def _target_rect(self) -> QRectF:
         """Where the whole photo lies in widget coordinates."""

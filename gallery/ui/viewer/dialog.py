@@ -11,11 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QMenu, QWidget
 
 from gallery.imaging.photo_info import PhotoInfo
+from gallery.library import texts
+from gallery.library.library import Library
 from gallery.library.store import PhotoRow
+from gallery.library.text_matches import matched, typed_words
+from gallery.ml.ocr import TextLine
 from gallery.settings import Settings
 from gallery.ui.photo_model import PhotoItem
 from gallery.ui.viewer.canvas import KEY_STEP, PhotoCanvas
@@ -41,7 +45,9 @@ def item_for_path(path: str) -> PhotoItem:
 class PhotoViewer(QDialog):
     """`items` are the grid's photos (a plain path list works too: the library's row is then
     made from the file); `settings`, when given, brings back and keeps the window's geometry
-    and whether the info panel is shown."""
+    and whether the info panel is shown; `library`, when given, is where the text read in a
+    photo comes from (the info panel shows it, and the lines that hold a word of `query` are
+    outlined on the photo)."""
 
     slideshow_ms = SLIDESHOW_MS  # per instance in tests
 
@@ -52,9 +58,14 @@ class PhotoViewer(QDialog):
         parent: QWidget | None = None,
         *,
         settings: Settings | None = None,
+        library: Library | None = None,
+        query: str = "",
     ) -> None:
         super().__init__(parent)
         self._photos: list[PhotoItem | str] = list(items)
+        self._library = library
+        self._words = typed_words(query)
+        self._lines: list[TextLine] = []  # the text read in the photo on screen
         self.position = max(0, min(start, len(self._photos) - 1))
         self._settings = settings
         self._direction = 1
@@ -121,8 +132,24 @@ class PhotoViewer(QDialog):
         ahead = self.position + self._direction
         prefetch = self._path(ahead) if 0 <= ahead < len(self._photos) else None
         self.canvas.set_message(self.tr("Loading…"))
+        self._lines = self._text_of(self.current_item)
+        self.canvas.set_outlines([line.box for line in matched(self._lines, self._words)])
         self.images.show(path, neighbours, prefetch)
         self._refresh_info()
+
+    def _text_of(self, item: PhotoItem) -> list[TextLine]:
+        """The lines the text pass read in the photo (none for a photo outside the library)."""
+        if self._library is None or not item.row.id:
+            return []
+        return texts.lines_of(self._library.store, item.row.id)
+
+    @property
+    def text_lines(self) -> list[TextLine]:
+        return list(self._lines)
+
+    def copy_text(self) -> None:
+        """The photo's text on the clipboard, a line each."""
+        QGuiApplication.clipboard().setText("\n".join(line.text for line in self._lines))
 
     @Slot(str, object)
     def _ready(self, path: str, shown: Shown) -> None:
@@ -145,14 +172,18 @@ class PhotoViewer(QDialog):
         if self.info.isHidden():
             return
         path = self.current_path
-        self.info.show_photo(self.current_item, self.images.info(path))
+        self._show_info(self.images.info(path))
         if self.images.info(path) is None:
             self.images.want_info()
+
+    def _show_info(self, info: PhotoInfo | None) -> None:
+        self.info.show_photo(self.current_item, info)
+        self.info.show_extra(self.tr("Text in the photo"), [line.text for line in self._lines])
 
     @Slot(str, object)
     def _info_ready(self, path: str, info: PhotoInfo) -> None:
         if path == self.current_path and not self.info.isHidden():
-            self.info.show_photo(self.current_item, info)
+            self._show_info(info)
 
     # -- window modes ----------------------------------------------------------------------
 
@@ -216,6 +247,7 @@ class PhotoViewer(QDialog):
             ("toggle_full_screen", self.tr("Full Screen"), _keys("F11")),
             ("toggle_slideshow", self.tr("Slideshow"), _keys("S")),
             ("toggle_info", self.tr("Info"), _keys("I")),
+            ("copy_text", self.tr("Copy Text"), _keys("Ctrl+Shift+C")),
         ]
         for name, text, keys in table:
             action = QAction(text, self)
@@ -255,6 +287,8 @@ class PhotoViewer(QDialog):
             for name in group:
                 menu.addAction(self.actions_by_name[name])
             menu.addSeparator()
+        if self._lines:
+            menu.addAction(self.actions_by_name["copy_text"])
         menu.exec(event.globalPos())
         menu.deleteLater()
 

@@ -105,6 +105,8 @@ class InfoPanel(QScrollArea):
             score = f"{item.score:.3f}"
             text = self.tr("{score} · best match") if item.best else "{score}"
             self._add(self.tr("Search score"), text.format(score=score))
+        if item.text is not None:
+            self._add(self.tr("Found by its text"), item.text)
         taken = row.taken_at
         if taken is None and info is not None:
             taken = info.taken_at  # a photo the library has not indexed yet
