@@ -120,6 +120,19 @@ def main() -> int:
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
     grab(window, "search.png")
 
+    # a word written on a photo: the shop front's sign, found by its text, outlined in the viewer
+    window.search.setText("kirin")
+    pump(10, lambda: bool(window.photo_model.items) and window.photo_model.items[0].text)
+    pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
+    viewer = window.open_viewer(0)
+    viewer.resize(1100, 720)
+    viewer.move(60, 60)
+    if viewer.info.isHidden():
+        viewer.toggle_info()
+    pump(10, lambda: viewer.canvas.image() is not None and bool(viewer.canvas.outlines()))
+    grab(viewer, "text-search.png")
+    viewer.close()
+
     # "the best matches for 'red', newest first", in one folder and only JPEGs
     window.filter_bar.set_filters(Filters(folders=(str(photos / "colours"), str(photos / "photos")),
                                           types=("jpeg",)))

@@ -157,7 +157,7 @@ def _load_engine(device: str, threads: int | None) -> tuple[Any, DeviceReport]:
     except ImportError as exc:  # a broken install: say what to do
         raise ModelError(
             say("The text recognition package could not be loaded: {error}.", error=exc),
-            say("Reinstall Lumen Gallery (pip install --force-reinstall lumen-gallery)."),
+            say("Reinstall Lumen Gallery: its text recognition is incomplete."),
         ) from exc
     folder = model_dir()
     missing = [name for name in _MODELS.values() if not (folder / name).is_file()]
@@ -168,7 +168,7 @@ def _load_engine(device: str, threads: int | None) -> tuple[Any, DeviceReport]:
                 folder=folder,
                 names=", ".join(missing),
             ),
-            say("Reinstall the rapidocr package (pip install --force-reinstall rapidocr)."),
+            say("Reinstall Lumen Gallery: its text recognition is incomplete."),
         )
     params: dict[str, Any] = {
         f"{part}.model_path": str(folder / name) for part, name in _MODELS.items()

@@ -1279,16 +1279,12 @@
         <translation>无法加载文字识别组件：{error}。</translation>
     </message>
     <message>
-        <source>Reinstall Lumen Gallery (pip install --force-reinstall lumen-gallery).</source>
-        <translation>请重新安装 Lumen Gallery（pip install --force-reinstall lumen-gallery）。</translation>
+        <source>Reinstall Lumen Gallery: its text recognition is incomplete.</source>
+        <translation>请重新安装 Lumen Gallery：其文字识别组件不完整。</translation>
     </message>
     <message>
         <source>The text recognition models are missing from {folder}: {names}.</source>
         <translation>{folder} 中缺少文字识别模型：{names}。</translation>
-    </message>
-    <message>
-        <source>Reinstall the rapidocr package (pip install --force-reinstall rapidocr).</source>
-        <translation>请重新安装 rapidocr 软件包（pip install --force-reinstall rapidocr）。</translation>
     </message>
 </context>
 <context>
