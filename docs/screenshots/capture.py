@@ -102,7 +102,8 @@ def main() -> int:
     window.filter_bar.changed.emit()
     pump(10, lambda: window.photo_model.thumbnails_loaded() >= len(window.photo_model.items))
     grab(window, "timeline.png")
-    viewer = window.open_viewer(0)
+    names = [Path(item.row.path).name for item in window.photo_model.items]
+    viewer = window.open_viewer(names.index("prairie_falcon.jpg"))  # a camera, a lens, a place
     viewer.resize(1100, 720)
     viewer.move(60, 60)
     if viewer.info.isHidden():
@@ -129,7 +130,7 @@ def main() -> int:
     viewer.move(60, 60)
     if viewer.info.isHidden():
         viewer.toggle_info()
-    pump(10, lambda: viewer.canvas.image() is not None and bool(viewer.canvas.outlines()))
+    pump(10, lambda: viewer.canvas.image() is not None and bool(viewer.canvas.outlines))
     grab(viewer, "text-search.png")
     viewer.close()
 
