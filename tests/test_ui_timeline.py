@@ -105,6 +105,12 @@ def test_photos_with_known_exif_dates_sit_under_their_month_headers(
             assert not model.flags(index) & Qt.ItemFlag.ItemIsSelectable
         if index.data(HEADER_ROLE) == 0:  # every header starts a row of its own
             assert rects[row].x() == left and row % columns == 0
+            # a short row, a line of title high, its photos right below it
+            title, photo = grid.delegate.title_height(), grid.delegate.cell_size().height()
+            assert {r.height() for r in rects[row : row + columns]} == {title} and title < photo
+            below = rects[row + columns]
+            assert below.y() == rects[row].y() + title + grid.spacing()
+            assert below.height() == photo
     for number, item in enumerate(items):
         row = model.row_of(number)
         assert model.photo_index(row) == number

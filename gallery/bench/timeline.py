@@ -229,12 +229,12 @@ def measure_grid(
     _wait(app, lambda: grid.visualRect(model.index(model.rowCount() - 1)).isValid())
     laid_out = time.perf_counter()
     app.processEvents()
-    rows_visible = math.ceil(grid.viewport().height() / grid.gridSize().height()) + 1
+    rows_visible = math.ceil(grid.viewport().height() / grid.pitch().height()) + 1
     visible = model.columns * rows_visible
     passes = [_scroll_pass(app, grid, loader, steps) for _ in range(2)]
     columns_before = model.columns
     began = time.perf_counter()
-    grid.resize(WINDOW[0] - 3 * grid.gridSize().width() // 2, WINDOW[1])
+    grid.resize(WINDOW[0] - 3 * grid.pitch().width() // 2, WINDOW[1])
     columns_ms = (time.perf_counter() - began) * 1000
     figures = {
         "photos": n,

@@ -57,7 +57,8 @@ class PhotoGrid(QListView):
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)
+        self.setUniformItemSizes(False)  # the header and divider rows are short (the delegate)
+        self.setSpacing(GRID_GAP)
         self.setLayoutMode(QListView.LayoutMode.Batched)
         self.setBatchSize(LAYOUT_BATCH)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -71,9 +72,9 @@ class PhotoGrid(QListView):
         self._jump: tuple[int, int] | None = None  # (row, retries left) waiting for the layout
         self._jump_timer = QTimer(self, singleShot=True, interval=JUMP_RETRY_MS)
         self._jump_timer.timeout.connect(self._retry_jump)
-        self.setModel(model)
-        self.delegate = PhotoDelegate(self)
+        self.delegate = PhotoDelegate(self)  # before the model: the columns need its cell size
         self.setItemDelegate(self.delegate)
+        self.setModel(model)
 
     def photo_model(self) -> PhotoListModel:
         return cast(PhotoListModel, self.model())
@@ -91,8 +92,12 @@ class PhotoGrid(QListView):
     @Slot(int)
     def set_thumbnail_size(self, size: int) -> None:
         self.setIconSize(QSize(size, size))
-        self.setGridSize(self.delegate.cell_size() + QSize(GRID_GAP, GRID_GAP))
         self._update_columns()
+        self.scheduleDelayedItemsLayout()  # every cell's size hint changed
+
+    def pitch(self) -> QSize:
+        """A photo cell and the spacing after it: the step from one cell to the next."""
+        return self.delegate.cell_size() + QSize(GRID_GAP, GRID_GAP)
 
     def columns(self) -> int:
         """How many cells a row holds, as the icon view's layout decides it: the viewport's
@@ -108,13 +113,14 @@ class PhotoGrid(QListView):
                 option.initFrom(self)
                 frame = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option)
                 width -= 2 * frame
-        # A cell moves to the next row when it would reach the last pixel of the row.
-        return max(1, (width - 1) // max(1, self.gridSize().width()))
+        # The first cell starts after one spacing; a cell moves to the next row when it and
+        # its spacing would reach the last pixel of the row (measured against Qt's layout).
+        return max(1, (width - GRID_GAP - 1) // max(1, self.pitch().width()))
 
     def _update_columns(self) -> None:
         model = self.photo_model()
         columns = self.columns()
-        lines = self.maximumViewportSize().height() // max(1, self.gridSize().height()) + 2
+        lines = self.maximumViewportSize().height() // max(1, self.pitch().height()) + 2
         model.set_visible_cells(columns * lines)
         model.set_columns(columns)
 
@@ -150,7 +156,7 @@ class PhotoGrid(QListView):
 
     def top_row(self) -> int | None:
         """The row of the first cell at the top of the viewport (None: nothing there)."""
-        grid = self.gridSize()
+        grid = self.pitch()
         x = max(1, grid.width() // 2)
         for y in (1, 1 + GRID_GAP, grid.height() // 2):
             index = self.indexAt(QPoint(x, y))
@@ -245,7 +251,7 @@ class PhotoGrid(QListView):
             return model.index(last if action == Move.MoveEnd else first)
         row = current.row()
         columns = model.columns
-        page = max(1, self.viewport().height() // max(1, self.gridSize().height())) * columns
+        page = max(1, self.viewport().height() // max(1, self.pitch().height())) * columns
         backward = (Move.MoveLeft, Move.MovePrevious)
         forward = (Move.MoveRight, Move.MoveNext)
         if self.isRightToLeft():

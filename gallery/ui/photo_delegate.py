@@ -3,11 +3,14 @@ cell of the divider row between the best matches and the rest; or a cell of a mo
 row in the timeline (the month in bold, its photo count lighter, near the row's bottom, so the
 header reads as the title of the photos below it).
 
-One fixed cell size for every photo, whatever its aspect ratio, so uniform item sizes hold and
-a 100,000-photo grid lays out without measuring each item. The divider row is several cells:
-each paints the whole row's picture (the text at the row's start, a line to its end) clipped to
-its own grid cell, so text longer than one cell and the line run on across the row, and a cell
-repainted on its own still matches its neighbours. A month's header row is painted the same way.
+One fixed cell size for every photo, whatever its aspect ratio; the cells of a month's header
+row and of the divider row are as wide but only a line of title high, so a title does not leave
+a thumbnail's height of blank above it (the view's rows take the height of their cells). The
+size comes from the model's block arithmetic, never from a cell's data. The divider row is
+several cells: each paints the whole row's picture (the text at the row's start, a line to its
+end) clipped to its own grid cell, so text longer than one cell and the line run on across the
+row, and a cell repainted on its own still matches its neighbours. A month's header row is
+painted the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from gallery.ui.photo_model import (
     HEADER_ROLE,
     HEADER_TEXT_ROLE,
     PATH_ROLE,
+    PhotoListModel,
     divider_text,
 )
 
@@ -47,8 +51,15 @@ class PhotoDelegate(QStyledItemDelegate):
         side = self._icon_side()
         return QSize(side + 2 * PADDING, side + 2 * PADDING + TEXT_HEIGHT)
 
+    def title_height(self) -> int:
+        """A header or divider row: the month's title with room above and below."""
+        return QFontMetrics(self.title_font()).height() + 3 * PADDING
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return self.cell_size()
+        cell = self.cell_size()
+        if cast(PhotoListModel, index.model()).is_title_cell(index.row()):
+            return QSize(cell.width(), self.title_height())
+        return cell
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         column = index.data(DIVIDER_ROLE)
@@ -86,12 +97,11 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _grid_cell(self, rect: QRect, column: int) -> tuple[QRect, int]:
-        """The grid cell an item's rect sits in, and the left edge of its row's first cell."""
-        grid = self._view().gridSize()
-        # The item sits centred in its grid cell; the grid cells tile the row without gaps.
-        left = rect.x() - (grid.width() - rect.width()) // 2
-        cell = QRect(left, rect.y(), grid.width(), rect.height())
-        return cell, cell.x() - column * grid.width()
+        """An item's rect with half the spacing on each side (the cells then tile the row
+        without gaps), and the left edge of its row's first cell."""
+        gap = self._view().spacing()
+        cell = QRect(rect.x() - gap // 2, rect.y(), rect.width() + gap, rect.height())
+        return cell, cell.x() - column * cell.width()
 
     def title_font(self) -> QFont:
         font = QFont(self._view().font())

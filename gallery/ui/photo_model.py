@@ -277,6 +277,14 @@ class PhotoListModel(QAbstractListModel):
         block = self._blocks[number]
         return block.start + offset if 0 <= offset < block.count else None
 
+    def is_title_cell(self, row: int) -> bool:
+        """Whether a row is a cell of a month's header or of the divider: a short grid row (the
+        delegate asks for every cell while the view lays them out, so no data() round trip)."""
+        if row < 0 or row >= self._rows:
+            return False
+        number = self._block_at(row)
+        return row - self._first_rows[number] < self._headers[number]
+
     def photo_at(self, row: int) -> PhotoItem | None:
         index = self.photo_index(row)
         return None if index is None else self.items[index]
